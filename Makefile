@@ -1,0 +1,66 @@
+# The two commands a new user needs: `make run` and `make test`. Everything else they call.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := feedback
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test setup python-deps assets translations database demo test-setup postgres chromium \
+        test-sqlite test-postgres extract-translations update-translations clean
+
+## run: set everything up, load the demo data, and serve on http://127.0.0.1:5000
+run: setup database demo
+	@echo
+	@echo "Serving on http://127.0.0.1:5000 (stop with Ctrl+C)."
+	$(BIN)/flask --app feedback run --host 127.0.0.1 --port 5000
+
+## test: set everything up and run every test, on SQLite and on PostgreSQL
+test: setup test-setup
+	$(BIN)/python -m pytest
+
+setup: python-deps assets translations
+
+python-deps: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+assets: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+translations: python-deps
+	$(BIN)/feedback translate compile
+
+database: python-deps
+	$(BIN)/feedback db upgrade
+
+demo: database
+	$(BIN)/feedback demo
+
+## Services and tools the tests need, started or installed when missing.
+test-setup: postgres chromium
+
+postgres:
+	@bash scripts/ensure-postgres.sh
+
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+test-sqlite: setup
+	FEEDBACK_TEST_BACKENDS=sqlite $(BIN)/python -m pytest
+
+test-postgres: setup postgres
+	FEEDBACK_TEST_BACKENDS=postgresql $(BIN)/python -m pytest
+
+extract-translations: python-deps
+	$(BIN)/feedback translate extract
+
+update-translations: python-deps
+	$(BIN)/feedback translate update
+
+clean:
+	rm -rf $(VENV) node_modules instance .pytest_cache

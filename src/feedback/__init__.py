@@ -1,0 +1,91 @@
+"""The feedback service: what people think of HM Inspectorate of Probation's inspections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from .config import DEFAULT_INSTANCE_PATH, Config
+from .db import Database
+from .extensions import babel, csrf, limiter
+
+
+def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
+    """Build the application; tests pass a Config (or a mapping of overrides)."""
+    if config is None or isinstance(config, dict):
+        overrides = config or {}
+        config = Config.from_env()
+        for key, value in overrides.items():
+            if hasattr(config, key):
+                setattr(config, key, value)
+            else:
+                config.extra[key] = value
+
+    app = Flask(
+        __name__,
+        instance_path=str(DEFAULT_INSTANCE_PATH),
+        template_folder=config.TEMPLATE_FOLDER,
+        static_folder=None,
+    )
+    app.config.from_mapping(config.as_flask_mapping())
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(config.TEMPLATE_FOLDER),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    app.extensions["database"] = Database(config.DATABASE_URL)
+
+    from .i18n import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    WTFormsHelpers(app)
+
+    from . import web
+
+    web.init_app(app)
+
+    from .cli import register_commands
+
+    register_commands(app)
+
+    # Closed after each request, even when a test keeps an application context open around many.
+    @app.teardown_request
+    @app.teardown_appcontext
+    def _close_session(exc):
+        session = g.pop("db_session", None)
+        if session is not None:
+            if exc is not None:
+                session.rollback()
+            session.close()
+
+    return app
+
+
+def get_db(app: Flask | None = None) -> Database:
+    from flask import current_app
+
+    return (app or current_app).extensions["database"]
+
+
+def db_session():
+    """Return the request's database session, opened on first use."""
+    if "db_session" not in g:
+        g.db_session = get_db().sessionmaker()
+    return g.db_session

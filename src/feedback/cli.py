@@ -1,0 +1,185 @@
+"""The `feedback` command (also `flask --app feedback ...`): thin callers of the domain modules."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from alembic import command as alembic_command
+from flask import Flask, current_app
+from flask.cli import AppGroup, FlaskGroup
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from . import get_db, questionnaires
+from .config import PROJECT_ROOT
+from .demo.load import is_loaded, load_catalogue
+from .i18n import format_day
+from .invitations import InvitationError, create_invitation
+from .migrations import alembic_config
+from .models import Inspection
+
+db_group = AppGroup("db", help="Create or migrate the database.")
+translate_group = AppGroup("translate", help="Extract, update and compile translations.")
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Create or migrate the database to the latest schema."""
+    alembic_command.upgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
+    click.echo(f"Database at revision {revision}.")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Step the schema back to an earlier revision."""
+    alembic_command.downgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True)
+def db_revision(message: str) -> None:
+    """Write a new migration from the difference between the models and the database."""
+    alembic_command.revision(
+        alembic_config(current_app.config["DATABASE_URL"]), message=message, autogenerate=True
+    )
+
+
+def find_inspection(session, reference: str) -> Inspection:
+    query = select(Inspection).where(
+        Inspection.id == int(reference) if reference.isdigit() else Inspection.code == reference
+    )
+    inspection = session.execute(query).scalar_one_or_none()
+    if inspection is None:
+        raise click.BadParameter(f"no inspection {reference!r}", param_hint="--inspection")
+    return inspection
+
+
+def invitation_link(path: str) -> str:
+    return current_app.config["PUBLIC_BASE_URL"] + path
+
+
+@click.command("invite")
+@click.option("--inspection", "inspection_ref", required=True, help="Inspection id or code.")
+@click.option("--questionnaire", "questionnaire_code", required=True,
+              type=click.Choice([q.code for q in questionnaires.ALL if q.invitation_mode]))
+@click.option("--expires", "days", type=int, default=None, help="Days the link works for.")
+@click.option("--email", default=None, help="Address to record with the invitation.")
+def invite(inspection_ref: str, questionnaire_code: str, days: int | None, email: str | None) -> None:
+    """Print an invitation link for an inspection's questionnaire."""
+    with get_db().session() as session:
+        inspection = find_inspection(session, inspection_ref)
+        try:
+            new = create_invitation(
+                session, inspection, questionnaire_code,
+                days=days or current_app.config["INVITATION_DAYS"], email=email,
+            )
+        except InvitationError as error:
+            raise click.UsageError(str(error)) from None
+        with force_locale("en_GB"):
+            expires = format_day(new.invitation.expires_at, "en")
+        click.echo(invitation_link(new.path()))
+        click.echo(
+            f"{questionnaire_code} for {inspection.display_name('en')} ({inspection.code}); "
+            f"{'single use' if new.invitation.mode == 'single' else 'shared by everyone interviewed'}; "
+            f"language {new.invitation.language}; works until {expires}.",
+            err=True,
+        )
+
+
+@click.command("questionnaires")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def list_questionnaires(as_json: bool) -> None:
+    """List the questionnaires, their versions and their questions."""
+    with force_locale("en_GB"):
+        snapshots = [q.snapshot() for q in questionnaires.ALL]
+    if as_json:
+        click.echo(json.dumps(snapshots, ensure_ascii=False, indent=2))
+        return
+    for snapshot in snapshots:
+        click.echo(f"{snapshot['code']} (version {snapshot['version']}): {snapshot['title']}")
+        for question in snapshot["questions"]:
+            condition = question["asked_if"]
+            asked = f" [asked if {condition['question']} = {', '.join(condition['answers'])}]" if condition else ""
+            click.echo(f"  {question['code']:<28} {question['scale']:<24} {question['text']}{asked}")
+
+
+DEMO_LINKS = (
+    ("omi2-2011-greater-manchester", "post-inspection-evaluation"),
+    ("omi2-2011-greater-manchester", "offender-manager"),
+    ("cci-2011-birmingham", "case-manager"),
+    ("omi2-2012-wales", "post-inspection-evaluation"),
+)
+
+
+@click.command("demo")
+@click.option("--links/--no-links", default=True, help="Print fresh invitation links to try.")
+def demo(links: bool) -> None:
+    """Load the 2011–12 demo data if the database is empty, then print links to try."""
+    with get_db().session() as session:
+        if is_loaded(session):
+            click.echo("Demo data already loaded.")
+        else:
+            added = load_catalogue(session)
+            click.echo(
+                "Loaded {organisations} organisations and {inspections} inspections "
+                "from the 2011–12 annual report.".format(**added)
+            )
+        if not links:
+            return
+        click.echo("\nInvitation links to try (new each time):")
+        for inspection_code, questionnaire_code in DEMO_LINKS:
+            inspection = find_inspection(session, inspection_code)
+            new = create_invitation(
+                session, inspection, questionnaire_code, days=current_app.config["INVITATION_DAYS"]
+            )
+            definition = questionnaires.get(questionnaire_code)
+            with force_locale("en_GB"):
+                title = str(definition.short_title)
+            click.echo(f"  {title}, {inspection.display_name('en')}:")
+            click.echo(f"    {invitation_link(new.path())}")
+
+
+def run_pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=PROJECT_ROOT)
+
+
+@translate_group.command("extract")
+def translate_extract() -> None:
+    """Extract every message into translations/messages.pot."""
+    run_pybabel(
+        "extract", "-F", "babel.cfg", "-k", "_l", "-k", "_lp:1c,2", "--no-location",
+        "--sort-output", "-o", "translations/messages.pot", "src", "templates",
+    )
+
+
+@translate_group.command("update")
+def translate_update() -> None:
+    """Merge new messages into the Welsh catalogue."""
+    translate_extract.callback()
+    run_pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching")
+
+
+@translate_group.command("compile")
+def translate_compile() -> None:
+    """Compile the catalogues the service reads."""
+    run_pybabel("compile", "-d", "translations", "--statistics")
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(db_group)
+    app.cli.add_command(translate_group)
+    app.cli.add_command(invite)
+    app.cli.add_command(list_questionnaires)
+    app.cli.add_command(demo)
+
+
+def main() -> None:
+    from . import create_app
+
+    FlaskGroup(create_app=create_app, help="Feedback on HM Inspectorate of Probation inspections.")()

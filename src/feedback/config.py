@@ -1,0 +1,124 @@
+"""Read configuration from the environment, once."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_INSTANCE_PATH = PROJECT_ROOT / "instance"
+
+# A development-only key: `feedback check-config` and production mode refuse it.
+DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+@dataclass
+class Config:
+    """Settings for one running service; tests build their own."""
+
+    SECRET_KEY: str = DEVELOPMENT_SECRET_KEY
+    DATABASE_URL: str = ""
+    PUBLIC_BASE_URL: str = "http://127.0.0.1:5000"
+    ENVIRONMENT: str = "development"
+    TESTING: bool = False
+
+    # Flask and its extensions
+    SESSION_COOKIE_HTTPONLY: bool = True
+    SESSION_COOKIE_SAMESITE: str = "Lax"
+    SESSION_COOKIE_SECURE: bool = False
+    PERMANENT_SESSION_LIFETIME: int = 60 * 60 * 4
+    WTF_CSRF_TIME_LIMIT: int | None = 60 * 60 * 4
+    WTF_CSRF_ENABLED: bool = True
+    RATELIMIT_STORAGE_URI: str = "memory://"
+    RATELIMIT_ENABLED: bool = True
+    RATELIMIT_PUBLIC_POSTS: str = "120 per minute"
+    BABEL_DEFAULT_LOCALE: str = "en_GB"
+    BABEL_DEFAULT_TIMEZONE: str = "Europe/London"
+    BABEL_TRANSLATION_DIRECTORIES: str = str(PROJECT_ROOT / "translations")
+    TEMPLATE_FOLDER: str = str(PROJECT_ROOT / "templates")
+    ASSETS_DIRECTORIES: tuple[str, ...] = (
+        str(PROJECT_ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
+        str(PROJECT_ROOT / "node_modules" / "@ministryofjustice" / "frontend" / "moj"),
+    )
+
+    # Invitations and drafts
+    INVITATION_DAYS: int = 28
+    REMINDER_DAYS_BEFORE_EXPIRY: int = 7
+    DRAFT_HOURS: int = 24 * 7
+
+    # GOV.UK Notify (email invitations)
+    NOTIFY_API_KEY: str = ""
+    NOTIFY_BASE_URL: str = "https://api.notifications.service.gov.uk"
+    NOTIFY_TEMPLATE_INVITATION_EN: str = ""
+    NOTIFY_TEMPLATE_INVITATION_CY: str = ""
+    NOTIFY_TEMPLATE_INVITATION_BOTH: str = ""
+    NOTIFY_TEMPLATE_REMINDER_EN: str = ""
+    NOTIFY_TEMPLATE_REMINDER_CY: str = ""
+    NOTIFY_TEMPLATE_REMINDER_BOTH: str = ""
+
+    # Slack
+    SLACK_BOT_TOKEN: str = ""
+    SLACK_SIGNING_SECRET: str = ""
+    SLACK_DIGEST_CHANNEL: str = ""
+    SLACK_API_URL: str = "https://slack.com/api/"
+
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, instance_path: Path = DEFAULT_INSTANCE_PATH) -> "Config":
+        """Build the configuration from environment variables (and a .env file)."""
+        env = os.environ.get
+        database_url = env("DATABASE_URL") or f"sqlite:///{instance_path / 'feedback.sqlite3'}"
+        environment = env("FEEDBACK_ENV", "development")
+        return cls(
+            SECRET_KEY=env("SECRET_KEY", DEVELOPMENT_SECRET_KEY),
+            DATABASE_URL=normalise_database_url(database_url),
+            PUBLIC_BASE_URL=env("PUBLIC_BASE_URL", cls.PUBLIC_BASE_URL).rstrip("/"),
+            ENVIRONMENT=environment,
+            SESSION_COOKIE_SECURE=_env_bool("SESSION_COOKIE_SECURE", environment == "production"),
+            RATELIMIT_STORAGE_URI=env("RATELIMIT_STORAGE_URI", "memory://"),
+            RATELIMIT_ENABLED=_env_bool("RATELIMIT_ENABLED", True),
+            INVITATION_DAYS=_env_int("INVITATION_DAYS", cls.INVITATION_DAYS),
+            REMINDER_DAYS_BEFORE_EXPIRY=_env_int(
+                "REMINDER_DAYS_BEFORE_EXPIRY", cls.REMINDER_DAYS_BEFORE_EXPIRY
+            ),
+            NOTIFY_API_KEY=env("NOTIFY_API_KEY", ""),
+            NOTIFY_BASE_URL=env("NOTIFY_BASE_URL", cls.NOTIFY_BASE_URL),
+            NOTIFY_TEMPLATE_INVITATION_EN=env("NOTIFY_TEMPLATE_INVITATION_EN", ""),
+            NOTIFY_TEMPLATE_INVITATION_CY=env("NOTIFY_TEMPLATE_INVITATION_CY", ""),
+            NOTIFY_TEMPLATE_INVITATION_BOTH=env("NOTIFY_TEMPLATE_INVITATION_BOTH", ""),
+            NOTIFY_TEMPLATE_REMINDER_EN=env("NOTIFY_TEMPLATE_REMINDER_EN", ""),
+            NOTIFY_TEMPLATE_REMINDER_CY=env("NOTIFY_TEMPLATE_REMINDER_CY", ""),
+            NOTIFY_TEMPLATE_REMINDER_BOTH=env("NOTIFY_TEMPLATE_REMINDER_BOTH", ""),
+            SLACK_BOT_TOKEN=env("SLACK_BOT_TOKEN", ""),
+            SLACK_SIGNING_SECRET=env("SLACK_SIGNING_SECRET", ""),
+            SLACK_DIGEST_CHANNEL=env("SLACK_DIGEST_CHANNEL", ""),
+            SLACK_API_URL=env("SLACK_API_URL", cls.SLACK_API_URL),
+        )
+
+    def as_flask_mapping(self) -> dict:
+        """Return the settings as the upper-case mapping Flask expects."""
+        mapping = {k: v for k, v in self.__dict__.items() if k.isupper()}
+        mapping.update(self.extra)
+        return mapping
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the common way."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

@@ -1,0 +1,58 @@
+"""Languages: which one a request is in, and formatting dates and numbers in it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.dates import format_date as babel_format_date
+from flask import request, session
+from flask_babel import get_locale
+
+# The languages a respondent can choose, by the code used in URLs and stored on responses,
+# with the Babel locale used to format in each ("en" alone would format dates the US way).
+LANGUAGES = {"en": "en_GB", "cy": "cy"}
+LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg"}
+SESSION_KEY = "lang"
+
+
+def select_locale() -> str:
+    """Pick the request's locale: an explicit choice, then the browser's preference."""
+    chosen = request.args.get("lang") or session.get(SESSION_KEY)
+    if chosen in LANGUAGES:
+        return LANGUAGES[chosen]
+    best = request.accept_languages.best_match(["en-GB", "en", "cy"], default="en")
+    return LANGUAGES["cy"] if best.startswith("cy") else LANGUAGES["en"]
+
+
+def remember_choice() -> None:
+    """Keep a language chosen with ?lang= for the rest of the visit."""
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES:
+        session[SESSION_KEY] = chosen
+
+
+def choose_language(code: str) -> None:
+    if code in LANGUAGES:
+        session[SESSION_KEY] = code
+
+
+def has_chosen_language() -> bool:
+    return session.get(SESSION_KEY) in LANGUAGES or request.args.get("lang") in LANGUAGES
+
+
+def current_language() -> str:
+    """Return "en" or "cy" for the request being served."""
+    locale = get_locale()
+    return "cy" if locale is not None and locale.language == "cy" else "en"
+
+
+def other_language() -> str:
+    return "en" if current_language() == "cy" else "cy"
+
+
+def format_day(value: date | datetime, language: str | None = None) -> str:
+    """Format a date as people in the UK write it: 7 February 2026, 7 Chwefror 2026."""
+    if isinstance(value, datetime):
+        value = value.date()
+    locale = LANGUAGES[language or current_language()]
+    return babel_format_date(value, format="d MMMM y", locale=locale)

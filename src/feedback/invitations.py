@@ -1,0 +1,114 @@
+"""Invitation links: create them, and decide whether a link can still be used."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from . import questionnaires
+from .clock import as_utc, utcnow
+from .models import Inspection, Invitation
+from .questionnaire_store import questionnaire_row
+from .tokens import hash_token, new_token
+
+
+class InvitationError(ValueError):
+    """An invitation cannot be made as asked."""
+
+
+class LinkState(enum.Enum):
+    USABLE = "usable"
+    UNKNOWN = "unknown"
+    EXPIRED = "expired"
+    USED = "used"
+    REVOKED = "revoked"
+
+
+@dataclass(frozen=True)
+class NewInvitation:
+    invitation: Invitation
+    token: str  # shown once; only its hash is stored
+
+    def path(self) -> str:
+        return f"/i/{self.token}"
+
+
+def default_language(inspection: Inspection) -> str:
+    """Invitations to organisations in Wales go out in Welsh or in both languages."""
+    organisation = inspection.organisation
+    if organisation is None:
+        return "en"
+    if organisation.in_wales and organisation.language_preference == "en":
+        return "both"
+    return organisation.language_preference
+
+
+def create_invitation(
+    session: Session,
+    inspection: Inspection,
+    questionnaire_code: str,
+    days: int,
+    email: str | None = None,
+    now: datetime | None = None,
+) -> NewInvitation:
+    definition = questionnaires.get(questionnaire_code)
+    if definition is None:
+        raise InvitationError(f"no questionnaire with code {questionnaire_code!r}")
+    if definition.invitation_mode is None:
+        raise InvitationError(
+            f"{questionnaire_code} is answered on a kiosk or on paper, not through a link"
+        )
+    if days < 1:
+        raise InvitationError("an invitation must last at least one day")
+    now = now or utcnow()
+    token = new_token()
+    invitation = Invitation(
+        token_hash=hash_token(token),
+        questionnaire=questionnaire_row(session, questionnaire_code),
+        inspection=inspection,
+        mode=definition.invitation_mode,
+        language=default_language(inspection),
+        email=email,
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+    session.add(invitation)
+    session.flush()
+    return NewInvitation(invitation, token)
+
+
+def find_invitation(session: Session, token: str) -> Invitation | None:
+    # The lookup is by hash through a unique index; the token itself is never stored.
+    if not token or len(token) > 100:
+        return None
+    return session.execute(
+        select(Invitation).where(Invitation.token_hash == hash_token(token))
+    ).scalar_one_or_none()
+
+
+def link_state(invitation: Invitation | None, now: datetime | None = None) -> LinkState:
+    now = now or utcnow()
+    if invitation is None:
+        return LinkState.UNKNOWN
+    if invitation.revoked_at is not None:
+        return LinkState.REVOKED
+    if as_utc(invitation.expires_at) <= now:
+        return LinkState.EXPIRED
+    if invitation.mode == "single" and invitation.used_at is not None:
+        return LinkState.USED
+    return LinkState.USABLE
+
+
+def claim_single_use(session: Session, invitation: Invitation, now: datetime) -> bool:
+    """Mark a single-use link used; False if another request used it first."""
+    result = session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1

@@ -1,0 +1,70 @@
+"""Keep the stored questionnaire versions in step with the declarations."""
+
+from __future__ import annotations
+
+from flask_babel import force_locale
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from . import questionnaires
+from .clock import utcnow
+from .models import Questionnaire, QuestionnaireVersion
+from .questionnaires import QuestionnaireDefinition
+
+
+class DefinitionChanged(RuntimeError):
+    """A questionnaire's wording changed without a new version number."""
+
+
+def questionnaire_row(session: Session, code: str) -> Questionnaire:
+    """Return the stored questionnaire for a code, storing it and its current version if new."""
+    definition = questionnaires.get(code)
+    if definition is None:
+        raise KeyError(code)
+    return current_version(session, definition).questionnaire
+
+
+def current_version(session: Session, definition: QuestionnaireDefinition) -> QuestionnaireVersion:
+    """Return the stored row for the definition's version, creating it on first use."""
+    found = session.execute(
+        select(QuestionnaireVersion)
+        .join(Questionnaire)
+        .where(Questionnaire.code == definition.code, QuestionnaireVersion.version == definition.version)
+    ).scalar_one_or_none()
+    with force_locale("en_GB"):
+        fingerprint = definition.fingerprint()
+        snapshot = definition.snapshot()
+    if found is not None:
+        if found.fingerprint != fingerprint:
+            raise DefinitionChanged(
+                f"{definition.code} version {definition.version} was stored with other wording: "
+                "raise its version number"
+            )
+        return found
+    try:
+        with session.begin_nested():
+            questionnaire = session.execute(
+                select(Questionnaire).where(Questionnaire.code == definition.code)
+            ).scalar_one_or_none()
+            if questionnaire is None:
+                questionnaire = Questionnaire(code=definition.code)
+                session.add(questionnaire)
+                session.flush()
+            version = QuestionnaireVersion(
+                questionnaire=questionnaire,
+                version=definition.version,
+                fingerprint=fingerprint,
+                definition=snapshot,
+                created_at=utcnow(),
+            )
+            session.add(version)
+            session.flush()
+        return version
+    except IntegrityError:
+        # Another worker stored it first.
+        return current_version(session, definition)
+
+
+def sync_all(session: Session) -> list[QuestionnaireVersion]:
+    return [current_version(session, d) for d in questionnaires.ALL]

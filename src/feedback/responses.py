@@ -1,0 +1,185 @@
+"""Drafts and responses: keep answers as they are given, store each response exactly once."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from . import questionnaires
+from .clock import as_utc, utcnow
+from .invitations import claim_single_use
+from .models import Answer, Draft, Inspection, Invitation, QuestionnaireVersion, Response
+from .questionnaire_store import current_version
+from .questionnaires import FREE_TEXT, MULTIPLE, Question, QuestionnaireDefinition
+from .tokens import new_token
+
+AnswerValue = str | list[str]
+
+
+class SubmissionError(Exception):
+    """A draft cannot be stored as a response."""
+
+
+class LinkAlreadyUsed(SubmissionError):
+    """Someone else has already answered through this single-use link."""
+
+
+@dataclass(frozen=True)
+class Incomplete(SubmissionError):
+    missing: tuple[str, ...]
+
+
+def clean_text(text: str) -> str:
+    """Store free text as given, in NFC, without control characters that databases refuse."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    return text.replace("\r\n", "\n").strip()
+
+
+def definition_for(draft: Draft) -> QuestionnaireDefinition:
+    stored = draft.questionnaire_version
+    definition = questionnaires.get(stored.questionnaire.code)
+    if definition is None or definition.version != stored.version:
+        # A draft begun before a new version was declared: its questions no longer exist.
+        raise SubmissionError("questionnaire version no longer offered")
+    return definition
+
+
+def start_draft(
+    session: Session,
+    definition: QuestionnaireDefinition,
+    channel: str,
+    invitation: Invitation | None = None,
+    inspection: Inspection | None = None,
+    now: datetime | None = None,
+) -> Draft:
+    now = now or utcnow()
+    draft = Draft(
+        key=new_token(),
+        invitation=invitation,
+        inspection=inspection or (invitation.inspection if invitation else None),
+        questionnaire_version=current_version(session, definition),
+        channel=channel,
+        answers={},
+        include_about_you=None if definition.about_you else False,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(draft)
+    session.flush()
+    return draft
+
+
+def find_draft(session: Session, key: str | None, max_age: timedelta) -> Draft | None:
+    if not key:
+        return None
+    draft = session.execute(select(Draft).where(Draft.key == key)).scalar_one_or_none()
+    if draft is None:
+        return None
+    if draft.response_id is None and as_utc(draft.updated_at) < utcnow() - max_age:
+        return None
+    return draft
+
+
+def normalise_answer(question: Question, value: Any) -> AnswerValue | None:
+    """Return the value to keep for a question, or None when it was left unanswered."""
+    if question.kind == FREE_TEXT:
+        text = clean_text(value or "")
+        return text or None
+    if question.kind == MULTIPLE:
+        chosen = [v for v in question.scale.codes if v in (value or [])]
+        return chosen or None
+    return value if value in question.scale.codes else None
+
+
+def record_answer(draft: Draft, question: Question, value: Any, now: datetime | None = None) -> None:
+    answers = dict(draft.answers or {})
+    kept = normalise_answer(question, value)
+    if kept is None:
+        answers.pop(question.code, None)
+    else:
+        answers[question.code] = kept
+    draft.answers = answers  # reassign so the JSON column is written
+    draft.updated_at = now or utcnow()
+
+
+def asked_questions(definition: QuestionnaireDefinition, draft: Draft) -> list[Question]:
+    return definition.asked_questions(draft.answers or {}, bool(draft.include_about_you))
+
+
+def given_answers(definition: QuestionnaireDefinition, draft: Draft) -> dict[str, AnswerValue]:
+    """Answers to the questions this respondent is asked; answers a skip rule hides are dropped."""
+    asked = {q.code for q in asked_questions(definition, draft)}
+    return {code: value for code, value in (draft.answers or {}).items() if code in asked}
+
+
+def missing_answers(definition: QuestionnaireDefinition, draft: Draft) -> tuple[str, ...]:
+    answers = draft.answers or {}
+    return tuple(
+        q.code for q in asked_questions(definition, draft) if not q.optional and q.code not in answers
+    )
+
+
+def submit(session: Session, draft: Draft, language: str, now: datetime | None = None) -> Response:
+    """Store the draft as a response once, however often it is submitted, and commit."""
+    if draft.response_id is not None:
+        return session.get(Response, draft.response_id)
+    definition = definition_for(draft)
+    missing = missing_answers(definition, draft)
+    if missing:
+        raise Incomplete(missing)
+    now = now or utcnow()
+    try:
+        with session.begin_nested():
+            invitation = draft.invitation
+            if invitation is not None and invitation.mode == "single":
+                if not claim_single_use(session, invitation, now):
+                    raise LinkAlreadyUsed()
+            response = Response(
+                submission_key=draft.key,
+                questionnaire_version_id=draft.questionnaire_version_id,
+                inspection_id=draft.inspection_id,
+                invitation_id=draft.invitation_id,
+                channel=draft.channel,
+                language=language,
+                submitted_at=now,
+                answers=list(answer_rows(definition, given_answers(definition, draft))),
+            )
+            session.add(response)
+            session.flush()
+            draft.response_id = response.id
+        session.commit()
+        return response
+    except (IntegrityError, LinkAlreadyUsed):
+        session.rollback()
+        # A double click or a retried request: the first one stored it.
+        existing = session.execute(
+            select(Response).where(Response.submission_key == draft.key)
+        ).scalar_one_or_none()
+        if existing is not None:
+            return existing
+        raise LinkAlreadyUsed() from None
+
+
+def answer_rows(definition: QuestionnaireDefinition, answers: dict[str, AnswerValue]):
+    for code, value in answers.items():
+        question = definition.question(code)
+        if question is None:
+            continue
+        if question.kind == FREE_TEXT:
+            yield Answer(question_code=code, value="text", text=value)
+        elif question.kind == MULTIPLE:
+            for choice in value:
+                yield Answer(question_code=code, value=choice)
+        else:
+            yield Answer(question_code=code, value=value)
+
+
+def stored_version(session: Session, draft: Draft) -> QuestionnaireVersion:
+    return draft.questionnaire_version

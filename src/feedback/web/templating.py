@@ -1,0 +1,46 @@
+"""What every template can use: the language, its switch, and formatting helpers."""
+
+from __future__ import annotations
+
+from flask import Flask, request, url_for
+from flask_babel import gettext as _
+
+from ..i18n import LANGUAGE_NAMES, current_language, format_day, other_language, remember_choice
+from .components import macro_for, question_params
+
+
+def switch_language_url(language: str) -> str:
+    """Return the current page's address in another language."""
+    args = request.args.to_dict()
+    args["lang"] = language
+    endpoint = request.endpoint or "pages.index"
+    return url_for(endpoint, **(request.view_args or {}), **args)
+
+
+def error_summary_params(form) -> dict | None:
+    """Build the GOV.UK error summary for a form, in the page's language."""
+    errors = []
+    for field in form:
+        if field.errors:
+            # GOV.UK radios and checkboxes give their first input the field's id.
+            errors.append({"text": field.errors[0], "href": f"#{field.id}"})
+    if not errors:
+        return None
+    return {"titleText": _("There is a problem"), "errorList": errors}
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(remember_choice)
+
+    @app.context_processor
+    def _language_context():
+        return {
+            "current_language": current_language(),
+            "other_language": other_language(),
+            "language_names": LANGUAGE_NAMES,
+            "switch_language_url": switch_language_url,
+            "format_day": format_day,
+            "error_summary_params": error_summary_params,
+            "question_params": question_params,
+            "macro_for": macro_for,
+        }

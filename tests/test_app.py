@@ -1,0 +1,46 @@
+"""The application factory wires what the service needs."""
+
+from feedback import create_app
+from feedback.config import Config, normalise_database_url
+
+
+def test_factory_registers_blueprints_extensions_and_commands(app):
+    assert {"pages", "survey", "assets"} <= set(app.blueprints)
+    assert {"babel", "csrf", "limiter", "database"} <= set(app.extensions)
+    assert {"db", "demo", "invite", "questionnaires", "translate"} <= set(app.cli.commands)
+
+
+def test_factory_accepts_overrides_without_reading_them_twice(tmp_path):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}", "SECRET_KEY": "k", "TESTING": True})
+    assert app.config["SECRET_KEY"] == "k"
+    assert app.config["DATABASE_URL"].endswith("x.sqlite3")
+
+
+def test_postgres_urls_use_psycopg_3():
+    assert normalise_database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_database_url("sqlite:///x") == "sqlite:///x"
+
+
+def test_config_reads_the_environment(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "from-env")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://feedback.example/")
+    config = Config.from_env()
+    assert config.SECRET_KEY == "from-env"
+    assert config.PUBLIC_BASE_URL == "https://feedback.example"
+
+
+def test_healthz_answers_while_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_govuk_assets_are_served(client):
+    with client.get("/assets/govuk-frontend.min.css") as css:
+        assert css.status_code == 200 and css.mimetype == "text/css"
+    with client.get("/assets/fonts/light-94a07e06a1-v2.woff2") as font:
+        assert font.status_code == 200
+    with client.get("/assets/app.css") as app_css:
+        assert app_css.status_code == 200
+    assert client.get("/assets/../pyproject.toml").status_code == 404
