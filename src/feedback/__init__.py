@@ -53,8 +53,8 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     from .i18n import select_locale
 
     babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)  # first, so floods are turned away before any other work
     csrf.init_app(app)
-    limiter.init_app(app)
     WTFormsHelpers(app)
 
     from . import web

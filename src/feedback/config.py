@@ -39,8 +39,10 @@ class Config:
     SESSION_COOKIE_HTTPONLY: bool = True
     SESSION_COOKIE_SAMESITE: str = "Lax"
     SESSION_COOKIE_SECURE: bool = False
-    PERMANENT_SESSION_LIFETIME: int = 60 * 60 * 4
-    WTF_CSRF_TIME_LIMIT: int | None = 60 * 60 * 4
+    # A respondent may come back to a half-finished questionnaire for as long as its draft is
+    # kept; the CSRF token lives as long as the session, so a page left open still submits.
+    PERMANENT_SESSION_LIFETIME: int = 60 * 60 * 24 * 7
+    WTF_CSRF_TIME_LIMIT: int | None = None
     WTF_CSRF_ENABLED: bool = True
     RATELIMIT_STORAGE_URI: str = "memory://"
     RATELIMIT_ENABLED: bool = True

@@ -26,6 +26,10 @@ def public_post_limit() -> str:
     return current_app.config["RATELIMIT_PUBLIC_POSTS"]
 
 
+# Limits on the blueprint are checked before CSRF and the view, so a flood costs little.
+limiter.limit(public_post_limit, methods=["POST"])(bp)
+
+
 def unusable_link():
     # The same page for an unknown, expired, used or withdrawn link: it tells nobody which.
     return render_template("survey/link_unusable.html"), 404
@@ -89,7 +93,6 @@ def invitation_start(token: str):
 
 
 @bp.route("/i/<token>", methods=["POST"])
-@limiter.limit(public_post_limit)
 def invitation_begin(token: str):
     dbs = db_session()
     invitation = find_invitation(dbs, token)
@@ -119,7 +122,6 @@ def answer_from_form(question, formdata):
 
 
 @bp.route("/survey/questions/<code>", methods=["GET", "POST"])
-@limiter.limit(public_post_limit, methods=["POST"])
 def question(code: str):
     found, early = draft_or_expired()
     if early is not None:
@@ -170,7 +172,6 @@ def question(code: str):
 
 
 @bp.route("/survey/about-you", methods=["GET", "POST"])
-@limiter.limit(public_post_limit, methods=["POST"])
 def about_you():
     found, early = draft_or_expired()
     if early is not None:
@@ -208,7 +209,6 @@ def about_you():
 
 
 @bp.route("/survey/check", methods=["GET", "POST"])
-@limiter.limit(public_post_limit, methods=["POST"])
 def check():
     found, early = draft_or_expired()
     if early is not None:
