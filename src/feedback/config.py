@@ -56,6 +56,11 @@ class Config:
         str(PROJECT_ROOT / "node_modules" / "@ministryofjustice" / "frontend" / "moj"),
     )
 
+    # Staff sessions end after this long unused, and after this long whatever happens.
+    STAFF_IDLE_MINUTES: int = 30
+    STAFF_ABSOLUTE_HOURS: int = 12
+    RATELIMIT_SIGN_IN: str = "10 per minute"
+
     # Invitations and drafts
     INVITATION_DAYS: int = 28
     REMINDER_DAYS_BEFORE_EXPIRY: int = 7

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectMultipleField, TextAreaField
+from wtforms import EmailField, PasswordField, RadioField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
@@ -56,3 +56,14 @@ def question_form(question: Question, formdata=None, data=None) -> FlaskForm:
     QuestionForm.answer = field
     kwargs = {} if formdata is None else {"formdata": formdata}
     return QuestionForm(data={"answer": data} if data is not None else None, **kwargs)
+
+
+class SignInForm(FlaskForm):
+    email = EmailField(
+        _l("Email address"),
+        validators=[InputRequired(message=_l("Enter your email address")), Length(max=320)],
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(message=_l("Enter your password")), Length(max=1000)],
+    )

@@ -216,3 +216,27 @@ class Answer(Base):
     text: Mapped[str | None] = mapped_column(Text)
 
     response: Mapped[Response] = relationship(back_populates="answers")
+
+
+STAFF_ROLES = ("admin", "analyst")
+
+
+class StaffUser(Base):
+    """An inspectorate member of staff who signs in to see results."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    disabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Raised at sign-out: every session that carries an older number is no longer valid.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"

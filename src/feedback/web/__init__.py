@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import assets, errors, pages, security, survey, templating
+from . import assets, errors, pages, security, staff, survey, templating
 
 
 def init_app(app: Flask) -> None:
@@ -14,3 +14,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(assets.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(survey.bp)
+    app.register_blueprint(staff.bp)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from babel.numbers import format_decimal
 from flask import Flask, request, url_for
 from flask_babel import gettext as _
 
-from ..i18n import LANGUAGE_NAMES, current_language, format_day, other_language, remember_choice
+from ..i18n import LANGUAGES, LANGUAGE_NAMES, current_language, format_day, other_language, remember_choice
+from .auth import current_staff
 from .components import macro_for, question_params
 
 
@@ -29,6 +31,11 @@ def error_summary_params(form) -> dict | None:
     return {"titleText": _("There is a problem"), "errorList": errors}
 
 
+def format_number(value) -> str:
+    """Write a number with the page's grouping: 2,189."""
+    return format_decimal(value, locale=LANGUAGES[current_language()])
+
+
 def init_app(app: Flask) -> None:
     app.before_request(remember_choice)
 
@@ -43,4 +50,6 @@ def init_app(app: Flask) -> None:
             "error_summary_params": error_summary_params,
             "question_params": question_params,
             "macro_for": macro_for,
+            "format_number": format_number,
+            "current_staff": current_staff,
         }

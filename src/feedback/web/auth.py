@@ -1,0 +1,89 @@
+"""Staff sign-in state: who is signed in, and timeouts."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import wraps
+
+from flask import abort, current_app, g, redirect, request, session, url_for
+
+from .. import db_session
+from ..clock import utcnow
+from ..models import StaffUser
+
+USER_KEY = "staff_user"
+GENERATION_KEY = "staff_generation"
+SIGNED_IN_KEY = "staff_signed_in_at"
+SEEN_KEY = "staff_seen_at"
+
+
+def start_staff_session(user: StaffUser) -> None:
+    language = session.get("lang")
+    session.clear()  # a fresh session at sign-in: nothing carried over from before
+    if language:
+        session["lang"] = language
+    now = utcnow().timestamp()
+    session[USER_KEY] = user.id
+    session[GENERATION_KEY] = user.session_generation
+    session[SIGNED_IN_KEY] = now
+    session[SEEN_KEY] = now
+    session.permanent = True
+
+
+def end_staff_session() -> None:
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+
+
+def current_staff() -> StaffUser | None:
+    """Return the signed-in member of staff, or None once any timeout has passed."""
+    if "staff" in g:
+        return g.staff
+    g.staff = None
+    user_id = session.get(USER_KEY)
+    if user_id is None:
+        return None
+    now = utcnow().timestamp()
+    idle = current_app.config["STAFF_IDLE_MINUTES"] * 60
+    absolute = current_app.config["STAFF_ABSOLUTE_HOURS"] * 3600
+    if now - session.get(SEEN_KEY, 0) > idle or now - session.get(SIGNED_IN_KEY, 0) > absolute:
+        end_staff_session()
+        return None
+    user = db_session().get(StaffUser, user_id)
+    if user is None or user.disabled_at is not None or user.session_generation != session.get(GENERATION_KEY):
+        end_staff_session()
+        return None
+    session[SEEN_KEY] = now
+    g.staff = user
+    return user
+
+
+def staff_required(role: str | None = None):
+    """Let only signed-in staff (and, with a role, only that role) reach a view."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            user = current_staff()
+            if user is None:
+                return redirect(url_for("staff.sign_in", next=request.full_path.rstrip("?")))
+            if role is not None and user.role != role:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def safe_next(target: str | None) -> str:
+    """Return a local path to go to after signing in; never another site."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("staff.home")
+
+
+def idle_deadline() -> datetime:
+    return utcnow() + timedelta(minutes=current_app.config["STAFF_IDLE_MINUTES"])

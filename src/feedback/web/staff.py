@@ -1,0 +1,78 @@
+"""Staff pages: sign in and out, and the home page that leads to the results."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from .. import db_session, questionnaires, staff
+from ..extensions import csrf, limiter
+from ..forms import EmptyForm, SignInForm
+from ..models import Questionnaire, QuestionnaireVersion, Response
+from .auth import current_staff, end_staff_session, safe_next, staff_required, start_staff_session
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+def sign_in_limit() -> str:
+    return current_app.config["RATELIMIT_SIGN_IN"]
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@csrf.exempt  # checked below, after the rate limit, so guessing is turned away first
+@limiter.limit(sign_in_limit, methods=["POST"])
+def sign_in():
+    if request.method == "POST":
+        csrf.protect()
+    if current_staff() is not None:
+        return redirect(safe_next(request.args.get("next")))
+    form = SignInForm()
+    if form.validate_on_submit():
+        dbs = db_session()
+        result = staff.sign_in(dbs, form.email.data, form.password.data)
+        dbs.commit()
+        if result.user is not None:
+            start_staff_session(result.user)
+            return redirect(safe_next(request.args.get("next")))
+        if result.locked:
+            form.email.errors.append(
+                _("This account is locked for 15 minutes because of too many wrong passwords. Try again later.")
+            )
+        else:
+            form.email.errors.append(_("Enter a correct email address and password"))
+    return render_template("staff/sign_in.html", form=form)
+
+
+@bp.route("/sign-out", methods=["POST"])
+@staff_required()
+def sign_out():
+    user = current_staff()
+    staff.end_all_sessions(user)  # so a copied cookie stops working too
+    db_session().commit()
+    end_staff_session()
+    return redirect(url_for("staff.signed_out"))
+
+
+@bp.route("/signed-out")
+def signed_out():
+    return render_template("staff/signed_out.html")
+
+
+@bp.route("/")
+@staff_required()
+def home():
+    counts = dict(
+        db_session().execute(
+            select(Questionnaire.code, func.count(Response.id))
+            .join(QuestionnaireVersion, QuestionnaireVersion.questionnaire_id == Questionnaire.id)
+            .join(Response, Response.questionnaire_version_id == QuestionnaireVersion.id)
+            .group_by(Questionnaire.code)
+        ).all()
+    )
+    return render_template(
+        "staff/home.html",
+        questionnaires=questionnaires.ALL,
+        counts=counts,
+        sign_out_form=EmptyForm(),
+    )
