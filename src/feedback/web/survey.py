@@ -158,13 +158,15 @@ def question(code: str):
         form = question_form(question, formdata=MultiDict(), data=stored)
 
     previous = journey.previous_step(pages, code)
+    section = journey.section_of(definition, pages, code)
     return render_template(
         "survey/question.html",
         definition=definition,
         question=question,
         form=form,
-        position=pages.index(code) + 1,
-        total=len(pages) - 1,
+        position=section.index(code) + 1,
+        total=len(section),
+        about_you=code in {q.code for q in definition.about_you},
         back_url=url_for("survey.check") if returning else (step_url(previous) if previous else None),
         returning=returning,
         inspection=draft.inspection,
