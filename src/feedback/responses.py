@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from . import questionnaires
 from .clock import as_utc, utcnow
 from .invitations import claim_single_use
-from .models import Answer, Draft, Inspection, Invitation, QuestionnaireVersion, Response
+from .models import Answer, Draft, Inspection, Invitation, Response
 from .questionnaire_store import current_version
 from .questionnaires import FREE_TEXT, MULTIPLE, Question, QuestionnaireDefinition
 from .tokens import new_token
@@ -134,33 +134,88 @@ def submit(session: Session, draft: Draft, language: str, now: datetime | None =
     missing = missing_answers(definition, draft)
     if missing:
         raise Incomplete(missing)
+    answers = given_answers(definition, draft)
+    response = store_response(
+        session,
+        definition,
+        answers,
+        submission_key=draft.key,
+        channel=draft.channel,
+        language=language,
+        inspection_id=draft.inspection_id,
+        invitation=draft.invitation,
+        now=now,
+        on_stored=lambda stored: setattr(draft, "response_id", stored.id),
+    )
+    return response
+
+
+def check_answers(
+    definition: QuestionnaireDefinition, raw: dict[str, Any], include_about_you: bool = True
+) -> tuple[dict[str, AnswerValue], tuple[str, ...]]:
+    """Keep the valid answers to the questions asked; name the required ones missing.
+
+    For answers that arrive whole (a kiosk's queued response, a paper return) rather than
+    page by page: unknown codes, answers a skip rule hides and empty text are dropped.
+    """
+    kept: dict[str, AnswerValue] = {}
+    for question in definition.all_questions:
+        value = normalise_answer(question, raw.get(question.code))
+        if value is not None:
+            kept[question.code] = value
+    asked = definition.asked_questions(kept, include_about_you)
+    asked_codes = {q.code for q in asked}
+    kept = {code: value for code, value in kept.items() if code in asked_codes}
+    missing = tuple(q.code for q in asked if not q.optional and q.code not in kept)
+    return kept, missing
+
+
+def store_response(
+    session: Session,
+    definition: QuestionnaireDefinition,
+    answers: dict[str, AnswerValue],
+    *,
+    submission_key: str,
+    channel: str,
+    language: str,
+    inspection_id: int | None = None,
+    invitation: Invitation | None = None,
+    now: datetime | None = None,
+    on_stored=None,
+) -> Response:
+    """Store checked answers as one response and commit; the same key never stores twice.
+
+    Returns the response stored under `submission_key`, whether by this call or an earlier
+    one (a double click, a retried request, a kiosk syncing its queue again).
+    """
     now = now or utcnow()
+    version = current_version(session, definition)
     try:
         with session.begin_nested():
-            invitation = draft.invitation
             if invitation is not None and invitation.mode == "single":
                 if not claim_single_use(session, invitation, now):
                     raise LinkAlreadyUsed()
             response = Response(
-                submission_key=draft.key,
-                questionnaire_version_id=draft.questionnaire_version_id,
-                inspection_id=draft.inspection_id,
-                invitation_id=draft.invitation_id,
-                channel=draft.channel,
+                submission_key=submission_key,
+                questionnaire_version_id=version.id,
+                inspection_id=inspection_id,
+                invitation_id=invitation.id if invitation is not None else None,
+                channel=channel,
                 language=language,
                 submitted_at=now,
-                answers=list(answer_rows(definition, given_answers(definition, draft))),
+                answers=list(answer_rows(definition, answers)),
             )
             session.add(response)
             session.flush()
-            draft.response_id = response.id
+            if on_stored is not None:
+                on_stored(response)
         session.commit()
         return response
     except (IntegrityError, LinkAlreadyUsed):
         session.rollback()
         # A double click or a retried request: the first one stored it.
         existing = session.execute(
-            select(Response).where(Response.submission_key == draft.key)
+            select(Response).where(Response.submission_key == submission_key)
         ).scalar_one_or_none()
         if existing is not None:
             return existing
@@ -179,7 +234,3 @@ def answer_rows(definition: QuestionnaireDefinition, answers: dict[str, AnswerVa
                 yield Answer(question_code=code, value=choice)
         else:
             yield Answer(question_code=code, value=value)
-
-
-def stored_version(session: Session, draft: Draft) -> QuestionnaireVersion:
-    return draft.questionnaire_version
