@@ -10,17 +10,27 @@ from pathlib import Path
 import click
 from alembic import command as alembic_command
 from flask import Flask, current_app
-from flask.cli import AppGroup, FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import select
 
 from . import get_db, questionnaires
+from .clock import utcnow
 from .config import PROJECT_ROOT
 from .demo.load import is_loaded, load_catalogue
 from .i18n import format_day
-from .invitations import InvitationError, create_invitation
+from .invitation_emails import (
+    EmailSettings,
+    due_reminders,
+    format_expiry,
+    send_invitation,
+    send_reminders,
+)
+from .invitations import InvitationError, create_invitation, default_language
 from .migrations import alembic_config
+from .staff_cli import users_group
 from .models import Inspection
+from .notify import NotifyError, NotifyNotConfigured, NotifySender, is_configured
 
 db_group = AppGroup("db", help="Create or migrate the database.")
 translate_group = AppGroup("translate", help="Extract, update and compile translations.")
@@ -65,34 +75,121 @@ def invitation_link(path: str) -> str:
 
 
 @click.command("invite")
+@with_appcontext
 @click.option("--inspection", "inspection_ref", required=True, help="Inspection id or code.")
 @click.option("--questionnaire", "questionnaire_code", required=True,
               type=click.Choice([q.code for q in questionnaires.ALL if q.invitation_mode]))
 @click.option("--expires", "days", type=int, default=None, help="Days the link works for.")
-@click.option("--email", default=None, help="Address to record with the invitation.")
-def invite(inspection_ref: str, questionnaire_code: str, days: int | None, email: str | None) -> None:
-    """Print an invitation link for an inspection's questionnaire."""
+@click.option("--email", default=None,
+              help="Address to record with the invitation (and to send it to, with --send).")
+@click.option("--send", is_flag=True,
+              help="Email the invitation through GOV.UK Notify (to --email, else the "
+                   "organisation's contact email).")
+def invite(
+    inspection_ref: str, questionnaire_code: str, days: int | None, email: str | None, send: bool
+) -> None:
+    """Print an invitation link for an inspection's questionnaire; with --send, email it too."""
+    config = current_app.config
+    if send and not is_configured(config):
+        raise click.UsageError(
+            "GOV.UK Notify is not configured (NOTIFY_API_KEY is empty), so --send cannot "
+            "email the invitation."
+        )
     with get_db().session() as session:
         inspection = find_inspection(session, inspection_ref)
+        sender = None
+        if send:
+            organisation = inspection.organisation
+            email = email or (organisation.contact_email if organisation is not None else None)
+            if not email:
+                raise click.UsageError(
+                    f"--send needs --email: {inspection.code} has no contact email recorded."
+                )
+            settings = EmailSettings.from_config(config)
+            try:
+                settings.template("invitation", default_language(inspection))
+                sender = NotifySender.from_config(config)
+            except NotifyNotConfigured as error:
+                raise click.UsageError(str(error)) from None
         try:
-            new = create_invitation(
-                session, inspection, questionnaire_code,
-                days=days or current_app.config["INVITATION_DAYS"], email=email,
+            try:
+                new = create_invitation(
+                    session, inspection, questionnaire_code,
+                    days=days or config["INVITATION_DAYS"], email=email,
+                )
+            except InvitationError as error:
+                raise click.UsageError(str(error)) from None
+            with force_locale("en_GB"):
+                expires = format_day(new.invitation.expires_at, "en")
+            click.echo(invitation_link(new.path()))
+            click.echo(
+                f"{questionnaire_code} for {inspection.display_name('en')} ({inspection.code}); "
+                f"{'single use' if new.invitation.mode == 'single' else 'shared by everyone interviewed'}; "
+                f"language {new.invitation.language}; works until {expires}.",
+                err=True,
             )
-        except InvitationError as error:
+            if sender is None:
+                return
+            # Keep the invitation, whose link is printed above, even if Notify refuses the email.
+            session.commit()
+            try:
+                send_invitation(session, new.invitation, new.token, sender, settings, now=utcnow())
+            except NotifyError as error:
+                raise click.ClickException(
+                    f"The invitation was not emailed. {error} "
+                    "The link above works and can be sent by hand."
+                ) from None
+            click.echo(f"Sent to {email} (reference invitation-{new.invitation.id}).", err=True)
+        finally:
+            if sender is not None:
+                sender.close()
+
+
+@click.command("reminders")
+@with_appcontext
+@click.option("--dry-run", is_flag=True, help="List the reminders due, without sending them.")
+def reminders(dry_run: bool) -> None:
+    """Email one reminder, with a new link, for each emailed invitation about to expire.
+
+    The reminder's link replaces the one in the first email, which stops working.
+    Safe to run from cron as often as you like: each invitation has one reminder at most.
+    """
+    config = current_app.config
+    settings = EmailSettings.from_config(config)
+    now = utcnow()
+    with get_db().session() as session:
+        if dry_run:
+            due = due_reminders(session, settings, now)
+            for invitation in due:
+                click.echo(
+                    f"  invitation {invitation.id} to {invitation.email}, language "
+                    f"{invitation.language}, expires {format_expiry(invitation.expires_at, 'en', settings.timezone)}"
+                )
+            click.echo(f"{len(due)} reminder{'' if len(due) == 1 else 's'} due; none sent (dry run).")
+            return
+        if not is_configured(config):
+            raise click.UsageError(
+                "GOV.UK Notify is not configured (NOTIFY_API_KEY is empty), so reminders "
+                "cannot be sent."
+            )
+        try:
+            sender = NotifySender.from_config(config)
+        except NotifyNotConfigured as error:
             raise click.UsageError(str(error)) from None
-        with force_locale("en_GB"):
-            expires = format_day(new.invitation.expires_at, "en")
-        click.echo(invitation_link(new.path()))
-        click.echo(
-            f"{questionnaire_code} for {inspection.display_name('en')} ({inspection.code}); "
-            f"{'single use' if new.invitation.mode == 'single' else 'shared by everyone interviewed'}; "
-            f"language {new.invitation.language}; works until {expires}.",
-            err=True,
+        with sender:
+            run = send_reminders(session, sender, settings, now)
+    click.echo(f"Sent {len(run.sent)} reminder{'' if len(run.sent) == 1 else 's'}.")
+    for invitation_id, reason in run.failed:
+        click.echo(f"Reminder for invitation {invitation_id} not sent: {reason}", err=True)
+    if run.failed:
+        raise click.ClickException(
+            f"{len(run.failed)} reminder{'' if len(run.failed) == 1 else 's'} could not be sent; "
+            "the next run will try again."
         )
 
 
 @click.command("questionnaires")
+@with_appcontext
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def list_questionnaires(as_json: bool) -> None:
     """List the questionnaires, their versions and their questions."""
@@ -118,6 +215,7 @@ DEMO_LINKS = (
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--links/--no-links", default=True, help="Print fresh invitation links to try.")
 def demo(links: bool) -> None:
     """Load the 2011–12 demo data if the database is empty, then print links to try."""
@@ -175,8 +273,10 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(translate_group)
     app.cli.add_command(invite)
+    app.cli.add_command(reminders)
     app.cli.add_command(list_questionnaires)
     app.cli.add_command(demo)
+    app.cli.add_command(users_group)
 
 
 def main() -> None:
