@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
 from flask import request, session
@@ -12,6 +13,7 @@ from flask_babel import get_locale
 # with the Babel locale used to format in each ("en" alone would format dates the US way).
 LANGUAGES = {"en": "en_GB", "cy": "cy"}
 LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg"}
+UK_TIME = ZoneInfo("Europe/London")
 SESSION_KEY = "lang"
 
 
@@ -53,6 +55,8 @@ def other_language() -> str:
 def format_day(value: date | datetime, language: str | None = None) -> str:
     """Format a date as people in the UK write it: 7 February 2026, 7 Chwefror 2026."""
     if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UK_TIME)  # the day it is in the UK, not in UTC
         value = value.date()
     locale = LANGUAGES[language or current_language()]
     return babel_format_date(value, format="d MMMM y", locale=locale)
