@@ -1,0 +1,302 @@
+"""Count answers in the database, set-based: every figure is a GROUP BY, never a loop over rows.
+
+One questionnaire at a time, across all its stored versions (answers share question codes).
+Three statements make the counts for any filter and grouping:
+
+    responses  GROUP BY group, questionnaire_version_id      (how many responses, per version)
+    answers    GROUP BY group, question_code, value          (how many gave each answer)
+    answers    COUNT(DISTINCT response_id) GROUP BY group, question_code   (multiple choice only)
+
+They read responses through ix_responses_version_submitted (version, submitted_at) and answers
+through the (response_id, question_code, value) unique index. Only counts leave the database:
+never the text of an answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Callable, Iterable
+
+from sqlalchemy import and_, case, distinct, exists, func, select
+from sqlalchemy.orm import Session, aliased
+
+from ..models import (
+    CHANNELS,
+    LANGUAGES,
+    Answer,
+    Inspection,
+    Organisation,
+    Programme,
+    Questionnaire,
+    QuestionnaireVersion,
+    Response,
+)
+from ..questionnaires import MULTIPLE, QuestionnaireDefinition
+from .compute import Counts, StoredVersions
+from .periods import Period
+
+PLACE_FILTERS = ("programme", "region", "organisation", "inspection")
+GROUPINGS = ("region", "programme", "organisation", "inspection", "channel", "language",
+             "quarter", "month")
+NOT_STATED = "not_stated"  # an equality question left unanswered, or "prefer not to say"
+
+
+class FilterError(ValueError):
+    """A filter or grouping the results module cannot apply."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which responses to count. Every filter left as None counts everything."""
+
+    period: Period | None = None
+    programme: str | None = None  # programme code: OMI2, CCI, ...
+    region: str | None = None  # region code: london, wales, ...
+    organisation: str | None = None  # organisation code: trust-london, yot-cardiff, ...
+    inspection: str | None = None  # inspection code
+    channel: str | None = None  # web, kiosk, paper
+    language: str | None = None  # en, cy
+    # Responses whose answer to an "About you" question is the value: (("about_gender", "female"),)
+    equality: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.channel is not None and self.channel not in CHANNELS:
+            raise FilterError(f"no channel {self.channel!r}: one of {', '.join(CHANNELS)}")
+        if self.language is not None and self.language not in LANGUAGES:
+            raise FilterError(f"no language {self.language!r}: one of {', '.join(LANGUAGES)}")
+        for question, _value in self.equality:
+            if not question.startswith("about_"):
+                raise FilterError(f"{question!r} is not an 'About you' question")
+
+    def without(self, name: str) -> Filters:
+        """Return these filters less one (for equality, less one question)."""
+        if name.startswith("about_"):
+            return replace(self, equality=tuple(e for e in self.equality if e[0] != name))
+        return replace(self, **{name: None})
+
+    def narrowing(self) -> list[str]:
+        """Name the filters that narrow the responses within the period."""
+        names = [f.name for f in fields(self)
+                 if f.name not in ("period", "equality") and getattr(self, f.name) is not None]
+        return names + [question for question, _ in self.equality]
+
+    def national(self) -> Filters:
+        """Return these filters for the whole country: no region, organisation or inspection."""
+        return replace(self, region=None, organisation=None, inspection=None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "period": self.period.to_dict() if self.period else None,
+            "programme": self.programme,
+            "region": self.region,
+            "organisation": self.organisation,
+            "inspection": self.inspection,
+            "channel": self.channel,
+            "language": self.language,
+            "equality": {question: value for question, value in self.equality},
+        }
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A questionnaire's declaration and its stored versions."""
+
+    definition: QuestionnaireDefinition
+    version_ids: tuple[int, ...]
+    versions: StoredVersions = field(default_factory=StoredVersions)
+
+
+def load_scope(session: Session, definition: QuestionnaireDefinition) -> Scope:
+    """Find the stored versions of a questionnaire; reading never stores anything."""
+    rows = session.execute(
+        select(QuestionnaireVersion.id, QuestionnaireVersion.definition)
+        .join(Questionnaire, QuestionnaireVersion.questionnaire_id == Questionnaire.id)
+        .where(Questionnaire.code == definition.code)
+        .order_by(QuestionnaireVersion.version)
+    ).all()
+    snapshots = [(row.id, row.definition or {}) for row in rows]
+    return Scope(definition, tuple(row.id for row in rows),
+                 StoredVersions.from_snapshots(definition, snapshots))
+
+
+class _Query:
+    """The FROM and WHERE shared by the three counting statements, and the group column."""
+
+    def __init__(self, scope: Scope, filters: Filters, by: str | None):
+        self.scope = scope
+        self.filters = filters
+        self.by = by
+        self.conditions: list[Any] = [Response.questionnaire_version_id.in_(scope.version_ids)]
+        self.joins: set[str] = set()
+        self.group_answer = None
+        self.group = self._group_column(by)
+        self._apply(filters)
+
+    def _need(self, *tables: str) -> None:
+        self.joins.update(tables)
+
+    def _group_column(self, by: str | None):
+        if by is None:
+            return None
+        if by == "channel":
+            return Response.channel
+        if by == "language":
+            return Response.language
+        if by == "programme":
+            self._need("inspection", "programme")
+            return Programme.code
+        if by == "region":
+            self._need("inspection", "organisation")
+            return Organisation.region_code
+        if by == "organisation":
+            self._need("inspection", "organisation")
+            return Organisation.code
+        if by == "inspection":
+            self._need("inspection")
+            return Inspection.code
+        if by in ("quarter", "month"):
+            if self.filters.period is None:
+                raise FilterError(f"a breakdown by {by} needs a period to divide")
+            parts = self.filters.period.subdivide(by)
+            return case(
+                *[(and_(Response.submitted_at >= p.start, Response.submitted_at < p.end), p.code)
+                  for p in parts],
+                else_=None,
+            )
+        question = self.scope.definition.question(by)
+        if by.startswith("about_") and question is not None:
+            self.group_answer = aliased(Answer, name="grouping_answer")
+            return self.group_answer.value
+        raise FilterError(
+            f"cannot break {self.scope.definition.code} down by {by!r}: use one of "
+            f"{', '.join(GROUPINGS + tuple(q.code for q in self.scope.definition.about_you))}"
+        )
+
+    def _apply(self, filters: Filters) -> None:
+        if filters.period is not None:
+            self.conditions += [Response.submitted_at >= filters.period.start,
+                                Response.submitted_at < filters.period.end]
+        if filters.channel is not None:
+            self.conditions.append(Response.channel == filters.channel)
+        if filters.language is not None:
+            self.conditions.append(Response.language == filters.language)
+        if filters.inspection is not None:
+            self._need("inspection")
+            self.conditions.append(Inspection.code == filters.inspection)
+        if filters.programme is not None:
+            self._need("inspection", "programme")
+            self.conditions.append(Programme.code == filters.programme)
+        if filters.organisation is not None:
+            self._need("inspection", "organisation")
+            self.conditions.append(Organisation.code == filters.organisation)
+        if filters.region is not None:
+            self._need("inspection", "organisation")
+            self.conditions.append(Organisation.region_code == filters.region)
+        for question, value in filters.equality:
+            chosen = aliased(Answer)
+            self.conditions.append(exists().where(
+                chosen.response_id == Response.id,
+                chosen.question_code == question,
+                chosen.value == value,
+            ))
+
+    def from_(self, with_answers: bool):
+        joined = Response.__table__
+        if "inspection" in self.joins:
+            joined = joined.outerjoin(Inspection, Response.inspection_id == Inspection.id)
+        if "organisation" in self.joins:
+            joined = joined.outerjoin(Organisation, Inspection.organisation_id == Organisation.id)
+        if "programme" in self.joins:
+            joined = joined.outerjoin(Programme, Inspection.programme_id == Programme.id)
+        if self.group_answer is not None:
+            joined = joined.outerjoin(self.group_answer, and_(
+                self.group_answer.response_id == Response.id,
+                self.group_answer.question_code == self.by,
+            ))
+        if with_answers:
+            joined = joined.join(Answer, Answer.response_id == Response.id)
+        return joined
+
+    def select(self, *columns, with_answers: bool, group_by: Iterable[Any]):
+        group = [self.group] if self.group is not None else []
+        key = self.group.label("group_key") if self.group is not None else None
+        selected = ([key] if key is not None else []) + list(columns)
+        return (
+            select(*selected)
+            .select_from(self.from_(with_answers))
+            .where(*self.conditions)
+            .group_by(*group, *group_by)
+        )
+
+
+def count(session: Session, scope: Scope, filters: Filters | None = None,
+          by: str | None = None) -> dict[Any, Counts]:
+    """Count responses and answers, one Counts per group (the key None when not grouped)."""
+    filters = filters or Filters()
+    query = _Query(scope, filters, by)
+    grouped: dict[Any, Counts] = {}
+    if not scope.version_ids:
+        return {} if by else {None: Counts()}
+
+    def counts_for(row) -> Counts:
+        key = row.group_key if by else None
+        return grouped.setdefault(key, Counts())
+
+    responses = query.select(Response.questionnaire_version_id, func.count().label("n"),
+                             with_answers=False, group_by=[Response.questionnaire_version_id])
+    for row in session.execute(responses):
+        counts_for(row).responses_by_version[row.questionnaire_version_id] = row.n
+
+    answers = query.select(Answer.question_code, Answer.value, func.count().label("n"),
+                           with_answers=True, group_by=[Answer.question_code, Answer.value])
+    for row in session.execute(answers):
+        counts_for(row).values[(row.question_code, row.value)] = row.n
+
+    multiple = [q.code for q in scope.definition.all_questions if q.kind == MULTIPLE]
+    if multiple:
+        respondents = query.select(
+            Answer.question_code, func.count(distinct(Answer.response_id)).label("n"),
+            with_answers=True, group_by=[Answer.question_code],
+        ).where(Answer.question_code.in_(multiple))
+        for row in session.execute(respondents):
+            counts_for(row).respondents[row.question_code] = row.n
+
+    # A skip rule on a multiple-choice answer: count the responses it holds for.
+    for question in scope.definition.all_questions:
+        rule = question.asked_if
+        depends_on = scope.definition.question(rule.question) if rule else None
+        if rule is None or depends_on is None or depends_on.kind != MULTIPLE:
+            continue
+        holds = query.select(
+            func.count(distinct(Answer.response_id)).label("n"), with_answers=True, group_by=[],
+        ).where(Answer.question_code == rule.question, Answer.value.in_(sorted(rule.answers)))
+        for row in session.execute(holds):
+            counts_for(row).condition_holds[question.code] = row.n
+
+    if not by:
+        return {None: grouped.get(None, Counts())}
+    return _normalise_groups(scope, by, grouped)
+
+
+def _normalise_groups(scope: Scope, by: str, grouped: dict[Any, Counts]) -> dict[Any, Counts]:
+    """Fold equality answers that say nothing ("prefer not to say", none) into one group."""
+    if not by.startswith("about_"):
+        return grouped
+    question = scope.definition.question(by)
+    stated = {o.code for o in question.scale.options if not o.excluded}
+    folded: dict[Any, Counts] = {}
+    for key, counts in grouped.items():
+        target = key if key in stated else NOT_STATED
+        folded[target] = folded[target].add(counts) if target in folded else counts
+    return folded
+
+
+def group_order(scope: Scope, by: str, filters: Filters) -> Callable[[Any], Any]:
+    """Return a sort key putting groups in the order people expect to read them."""
+    if by in ("quarter", "month"):
+        codes = [p.code for p in filters.period.subdivide(by)]
+        return lambda key: (codes.index(key) if key in codes else len(codes), str(key))
+    if by.startswith("about_"):
+        options = list(scope.definition.question(by).scale.codes) + [NOT_STATED]
+        return lambda key: (options.index(key) if key in options else len(options), str(key))
+    return lambda key: (key is None, str(key))
