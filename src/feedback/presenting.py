@@ -1,0 +1,90 @@
+"""Figures in words, as the inspectorate publishes them: "94% fully or mainly (48 answers)".
+
+Shared by the dashboard, the Slack bot and the CLI, so every presenter words a figure the same
+way; the figures themselves come only from feedback.results.
+"""
+
+from __future__ import annotations
+
+from babel.numbers import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
+from .i18n import LANGUAGES, current_language
+from .questionnaires import FREE_TEXT, MULTIPLE, Question
+from .results import QuestionResult
+
+# What the positive figure counts, per scale, in the words of the annual report.
+POSITIVE_WORDS = {
+    "fully_mainly": _l("fully or mainly"),
+    "definitely_some_extent": _l("definitely"),
+    "definitely_reasonable": _l("definitely"),
+    "definitely_some": _l("definitely"),
+}
+
+
+def number(value: int, language: str | None = None) -> str:
+    return format_decimal(value, locale=LANGUAGES[language or current_language()])
+
+
+def percent_text(value: int) -> str:
+    return _("%(percent)s%%", percent=number(value))
+
+
+def positive_words(question: Question) -> str:
+    words = POSITIVE_WORDS.get(question.scale.code)
+    return str(words) if words is not None else _("yes")
+
+
+def beside_words(question: Question) -> str:
+    beside = [o for o in question.scale.options if o.beside]
+    return ", ".join(str(o.label).lower() for o in beside)
+
+
+def answers_count(n: int) -> str:
+    return ngettext("%(count)s answer", "%(count)s answers", n, count=number(n))
+
+
+def headline(question: Question, result: QuestionResult, threshold: int) -> str:
+    """Word one question's figure; a suppressed figure is said to be hidden, never shown."""
+    if result.suppressed:
+        return not_shown(threshold)
+    if question.kind == FREE_TEXT:
+        return ngettext("%(count)s comment", "%(count)s comments", result.n or 0, count=number(result.n or 0))
+    if question.kind == MULTIPLE:
+        return ngettext("%(count)s mention", "%(count)s mentions", result.mentions or 0, count=number(result.mentions or 0))
+    if result.positive_percent is None:
+        return _("No answers")
+    text = _(
+        "%(percent)s %(words)s (%(answers)s)",
+        percent=percent_text(result.positive_percent),
+        words=positive_words(question),
+        answers=answers_count(result.n or 0),
+    )
+    if result.beside_percent is not None:
+        text += "; " + _(
+            "a further %(percent)s %(words)s",
+            percent=percent_text(result.beside_percent),
+            words=beside_words(question),
+        )
+    return text
+
+
+def not_shown(threshold: int) -> str:
+    return ngettext(
+        "Not shown: fewer than %(count)s answer", "Not shown: fewer than %(count)s answers", threshold,
+        count=number(threshold),
+    )
+
+
+def change_text(change: int | None) -> str:
+    """Describe a change from the previous period in percentage points."""
+    if change is None:
+        return _("No comparison")
+    if change == 0:
+        return _("No change")
+    size = abs(change)
+    if change > 0:
+        return ngettext("Up %(count)s point", "Up %(count)s points", size, count=number(size))
+    return ngettext("Down %(count)s point", "Down %(count)s points", size, count=number(size))
