@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := feedback
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test setup python-deps assets translations database demo test-setup postgres chromium \
+.PHONY: run test setup python-deps assets translations database demo test-setup postgres redis chromium \
         test-sqlite test-postgres extract-translations update-translations clean
 
 ## run: set everything up, load the demo data, and serve on http://127.0.0.1:5000
@@ -42,10 +42,13 @@ demo: database
 	$(BIN)/feedback demo
 
 ## Services and tools the tests need, started or installed when missing.
-test-setup: postgres chromium
+test-setup: postgres redis chromium
 
 postgres:
 	@bash scripts/ensure-postgres.sh
+
+redis:
+	@bash scripts/ensure-redis.sh
 
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)

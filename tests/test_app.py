@@ -44,3 +44,18 @@ def test_govuk_assets_are_served(client):
     with client.get("/assets/app.css") as app_css:
         assert app_css.status_code == 200
     assert client.get("/assets/../pyproject.toml").status_code == 404
+
+
+def test_privacy_notices_and_accessibility_statement_are_linked_from_every_page(client):
+    from tests.helpers.pages import parse
+
+    home = parse(client.get("/"))
+    footer_links = {a.get_text(strip=True): a["href"] for a in home.soup.select("footer a")}
+    assert footer_links["Privacy"] == "/privacy"
+    assert footer_links["Accessibility statement"] == "/accessibility"
+    privacy = parse(client.get("/privacy"))
+    assert privacy.h1 == "Privacy notice"
+    assert "2 years" in privacy.main_text
+    young = parse(client.get(privacy.soup.find("a", string="Read this in simpler words for young people")["href"]))
+    assert young.h1 == "What we do with your answers"
+    assert parse(client.get("/accessibility")).h1 == "Accessibility statement"

@@ -110,7 +110,7 @@ def test_every_page_of_every_linked_questionnaire_is_welsh(app, demo_data, code)
 
 
 def test_error_and_information_pages_are_welsh(client):
-    for path in ("/?lang=cy", "/i/unknown-token", "/no-such-page", "/survey/check"):
+    for path in ("/?lang=cy", "/i/unknown-token", "/no-such-page", "/survey/check", "/privacy", "/privacy/young-people", "/accessibility"):
         response = client.get(path)
         assert_no_english(parse(response))
 

@@ -14,6 +14,14 @@ from .db import Database
 from .extensions import babel, csrf, limiter
 
 
+class UnsafeConfiguration(RuntimeError):
+    """The service will not start in production with this configuration."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("refusing to start in production: " + "; ".join(problems))
+        self.problems = problems
+
+
 def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     """Build the application; tests pass a Config (or a mapping of overrides)."""
     if config is None or isinstance(config, dict):
@@ -25,6 +33,9 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
             else:
                 config.extra[key] = value
 
+    if config.ENVIRONMENT == "production" and config.problems():
+        raise UnsafeConfiguration(config.problems())
+
     app = Flask(
         __name__,
         instance_path=str(DEFAULT_INSTANCE_PATH),
@@ -32,6 +43,10 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
         static_folder=None,
     )
     app.config.from_mapping(config.as_flask_mapping())
+    if config.PROXY_COUNT:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.PROXY_COUNT, x_proto=config.PROXY_COUNT)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     app.jinja_loader = ChoiceLoader(
@@ -58,7 +73,9 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     WTFormsHelpers(app)
 
     from . import web
+    from .log import configure_logging
 
+    configure_logging(app)
     web.init_app(app)
 
     from .cli import register_commands

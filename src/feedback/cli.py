@@ -18,6 +18,8 @@ from . import get_db, questionnaires
 from .clock import utcnow
 from .config import PROJECT_ROOT
 from .demo.load import is_loaded, load_catalogue
+from .demo.returns import load_demo_returns
+from .results.cli import results_command
 from .i18n import format_day
 from .invitation_emails import (
     EmailSettings,
@@ -27,8 +29,13 @@ from .invitation_emails import (
     send_reminders,
 )
 from .invitations import InvitationError, create_invitation, default_language
+from .config_cli import check_config
+from .purge_cli import purge_command
 from .migrations import alembic_config
 from .staff_cli import users_group
+from .kiosk_cli import kiosk_group
+from .api_cli import api_tokens_group
+from .slack.cli import digest_command, slack_group
 from .models import Inspection
 from .notify import NotifyError, NotifyNotConfigured, NotifySender, is_configured
 
@@ -228,6 +235,11 @@ def demo(links: bool) -> None:
                 "Loaded {organisations} organisations and {inspections} inspections "
                 "from the 2011–12 annual report.".format(**added)
             )
+            returns = load_demo_returns(session)
+            click.echo(
+                f"Loaded {sum(returns.values()):,} synthetic responses that reproduce the report's "
+                "published figures."
+            )
         if not links:
             return
         click.echo("\nInvitation links to try (new each time):")
@@ -277,9 +289,19 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(list_questionnaires)
     app.cli.add_command(demo)
     app.cli.add_command(users_group)
+    app.cli.add_command(check_config)
+    app.cli.add_command(purge_command)
+    app.cli.add_command(results_command)
+    app.cli.add_command(kiosk_group)
+    app.cli.add_command(api_tokens_group)
+    app.cli.add_command(digest_command)
+    app.cli.add_command(slack_group)
 
 
 def main() -> None:
     from . import create_app
 
-    FlaskGroup(create_app=create_app, help="Feedback on HM Inspectorate of Probation inspections.")()
+    group = FlaskGroup(create_app=create_app, help="Feedback on HM Inspectorate of Probation inspections.")
+    # Checked before the application is built, so it still answers when the service refuses to start.
+    group.add_command(check_config)
+    group()

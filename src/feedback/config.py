@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dotenv import load_dotenv
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_INSTANCE_PATH = PROJECT_ROOT / "instance"
 
@@ -60,6 +62,13 @@ class Config:
     STAFF_IDLE_MINUTES: int = 30
     STAFF_ABSOLUTE_HOURS: int = 12
     RATELIMIT_SIGN_IN: str = "10 per minute"
+    RATELIMIT_API: str = "60 per minute"
+
+    # Free-text answers are deleted (by `feedback purge`) this long after they were given.
+    COMMENT_RETENTION_DAYS: int = 730
+    INVITATION_RETENTION_DAYS: int = 90
+    # How many reverse proxies sit in front of the service (for client addresses in rate limits).
+    PROXY_COUNT: int = 0
 
     # Invitations and drafts
     INVITATION_DAYS: int = 28
@@ -81,12 +90,14 @@ class Config:
     SLACK_SIGNING_SECRET: str = ""
     SLACK_DIGEST_CHANNEL: str = ""
     SLACK_API_URL: str = "https://slack.com/api/"
+    SLACK_DIGEST_LANGUAGE: str = "en"  # en, cy or both (two messages)
 
     extra: dict = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, instance_path: Path = DEFAULT_INSTANCE_PATH) -> "Config":
         """Build the configuration from environment variables (and a .env file)."""
+        load_dotenv(PROJECT_ROOT / ".env", override=False)
         env = os.environ.get
         database_url = env("DATABASE_URL") or f"sqlite:///{instance_path / 'feedback.sqlite3'}"
         environment = env("FEEDBACK_ENV", "development")
@@ -98,7 +109,13 @@ class Config:
             SESSION_COOKIE_SECURE=_env_bool("SESSION_COOKIE_SECURE", environment == "production"),
             RATELIMIT_STORAGE_URI=env("RATELIMIT_STORAGE_URI", "memory://"),
             RATELIMIT_ENABLED=_env_bool("RATELIMIT_ENABLED", True),
+            RATELIMIT_PUBLIC_POSTS=env("RATELIMIT_PUBLIC_POSTS", cls.RATELIMIT_PUBLIC_POSTS),
+            RATELIMIT_SIGN_IN=env("RATELIMIT_SIGN_IN", cls.RATELIMIT_SIGN_IN),
+            RATELIMIT_API=env("RATELIMIT_API", cls.RATELIMIT_API),
             INVITATION_DAYS=_env_int("INVITATION_DAYS", cls.INVITATION_DAYS),
+            COMMENT_RETENTION_DAYS=_env_int("COMMENT_RETENTION_DAYS", cls.COMMENT_RETENTION_DAYS),
+            INVITATION_RETENTION_DAYS=_env_int("INVITATION_RETENTION_DAYS", cls.INVITATION_RETENTION_DAYS),
+            PROXY_COUNT=_env_int("PROXY_COUNT", cls.PROXY_COUNT),
             REMINDER_DAYS_BEFORE_EXPIRY=_env_int(
                 "REMINDER_DAYS_BEFORE_EXPIRY", cls.REMINDER_DAYS_BEFORE_EXPIRY
             ),
@@ -114,7 +131,26 @@ class Config:
             SLACK_SIGNING_SECRET=env("SLACK_SIGNING_SECRET", ""),
             SLACK_DIGEST_CHANNEL=env("SLACK_DIGEST_CHANNEL", ""),
             SLACK_API_URL=env("SLACK_API_URL", cls.SLACK_API_URL),
+            SLACK_DIGEST_LANGUAGE=env("SLACK_DIGEST_LANGUAGE", cls.SLACK_DIGEST_LANGUAGE),
         )
+
+    def problems(self) -> list[str]:
+        """Say what is unsafe about this configuration for production; empty when it is fine."""
+        found = []
+        if not self.SECRET_KEY or self.SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(self.SECRET_KEY) < 32:
+            found.append("SECRET_KEY is missing, the development default, or shorter than 32 characters")
+        if self.SLACK_BOT_TOKEN and not self.SLACK_SIGNING_SECRET:
+            found.append("SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: Slack requests could not be verified")
+        if self.ENVIRONMENT == "production":
+            if self.DATABASE_URL.startswith("sqlite"):
+                found.append("DATABASE_URL is SQLite: use PostgreSQL in production")
+            if self.RATELIMIT_STORAGE_URI.startswith("memory://"):
+                found.append("RATELIMIT_STORAGE_URI is memory://: use Redis so every worker shares the limits")
+            if not self.PUBLIC_BASE_URL.startswith("https://"):
+                found.append("PUBLIC_BASE_URL must be an https:// address in production")
+            if not self.SESSION_COOKIE_SECURE:
+                found.append("SESSION_COOKIE_SECURE must be on in production")
+        return found
 
     def as_flask_mapping(self) -> dict:
         """Return the settings as the upper-case mapping Flask expects."""

@@ -9,6 +9,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
+READ_ONLY = "feedback_read_only"
+
+
 def make_engine(url: str, **kwargs) -> Engine:
     """Create an engine with the settings each backend needs to be safe under load."""
     if url.startswith("sqlite"):
@@ -31,8 +34,12 @@ def make_engine(url: str, **kwargs) -> Engine:
         def _sqlite_begin_immediate(connection):  # pragma: no cover - trivial
             # BEGIN IMMEDIATE takes the write lock up front, so a transaction that reads and
             # then writes waits its turn (busy_timeout) instead of failing with "database is
-            # locked" when another writer committed in between.
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            # locked" when another writer committed in between. Sessions that only read (long
+            # exports) say so, and take no lock: in WAL mode they never hold up a writer.
+            if connection.get_execution_options().get(READ_ONLY):
+                connection.exec_driver_sql("BEGIN DEFERRED")
+            else:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
@@ -45,6 +52,9 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        self.read_only_sessionmaker = sessionmaker(
+            self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -57,6 +67,16 @@ class Database:
             session.rollback()
             raise
         finally:
+            session.close()
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """Yield a session for reading only: on SQLite it takes no write lock."""
+        session = self.read_only_sessionmaker()
+        try:
+            yield session
+        finally:
+            session.rollback()
             session.close()
 
     def dispose(self) -> None:

@@ -36,6 +36,8 @@ def question_form(question: Question, formdata=None, data=None) -> FlaskForm:
     if question.kind == FREE_TEXT:
         field = TextAreaField(
             question.text,
+            # Browsers send each line break as CRLF: count it once, as the character count does.
+            filters=[lambda text: text.replace("\r\n", "\n") if text else text],
             validators=[
                 Optional(),
                 Length(

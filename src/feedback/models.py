@@ -189,6 +189,8 @@ class Response(Base):
     questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_versions.id"))
     inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspections.id"), index=True)
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"), index=True)
+    # The kiosk a response arrived from (kiosk channel only): which tablet, never who.
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), index=True)
     channel: Mapped[str] = mapped_column(String(10))
     language: Mapped[str] = mapped_column(String(4))
     submitted_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -240,3 +242,104 @@ class StaffUser(Base):
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+
+class Device(Base):
+    """A tablet enrolled as a kiosk for one questionnaire at one site.
+
+    The enrolment link's token and the device's credential are kept only as SHA-256 hashes;
+    the staff PIN that leaves kiosk mode only as a slow password hash.
+    """
+
+    __tablename__ = "devices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site: Mapped[str] = mapped_column(String(200))
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id"))
+    inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspections.id"))
+    welsh_first: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Cleared when the link is used: an enrolment link binds one tablet, once.
+    enrolment_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    enrolment_expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    credential_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    pin_hash: Mapped[str] = mapped_column(String(255))
+    failed_pins: Mapped[int] = mapped_column(Integer, default=0)
+    pin_locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    bound_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    questionnaire: Mapped[Questionnaire] = relationship()
+    inspection: Mapped[Inspection | None] = relationship()
+
+
+EXPORT_KINDS = ("results", "responses")
+EXPORT_FORMATS = ("csv", "ods")
+
+
+class ExportLog(Base):
+    """One file a member of staff took away: who, when, what and how many rows."""
+
+    __tablename__ = "export_logs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    kind: Mapped[str] = mapped_column(String(20))  # results, responses
+    questionnaire_code: Mapped[str] = mapped_column(String(60))
+    format: Mapped[str] = mapped_column(String(10))  # csv, ods
+    filters: Mapped[dict] = mapped_column(JSON)
+    rows: Mapped[int] = mapped_column(Integer)
+
+    staff_user: Mapped[StaffUser] = relationship()
+
+
+class ApiToken(Base):
+    """A named bearer token for the results API; only a SHA-256 hash of it is kept."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class DigestPost(Base):
+    """A Slack digest posted: one per period, channel and language, unless posted again on purpose."""
+
+    __tablename__ = "digest_posts"
+    __table_args__ = (UniqueConstraint("period_code", "channel", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_code: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(80))
+    language: Mapped[str] = mapped_column(String(4))
+    posted_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Slack's id for the message; None while it is being posted.
+    message_ts: Mapped[str | None] = mapped_column(String(40))
+
+
+class SlackOutbox(Base):
+    """A Slack message to send, written in the transaction that made it necessary.
+
+    `feedback slack send-alerts` posts what is due and records each attempt; the payload holds
+    ids and codes, never free text.
+    """
+
+    __tablename__ = "slack_outbox"
+    __table_args__ = (Index("ix_slack_outbox_unsent", "sent_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -13,7 +13,7 @@ from flask_babel import ngettext
 
 from .i18n import LANGUAGES, current_language
 from .questionnaires import FREE_TEXT, MULTIPLE, Question
-from .results import QuestionResult
+from .results import Period, QuestionResult
 
 # What the positive figure counts, per scale, in the words of the annual report.
 POSITIVE_WORDS = {
@@ -88,3 +88,49 @@ def change_text(change: int | None) -> str:
     if change > 0:
         return ngettext("Up %(count)s point", "Up %(count)s points", size, count=number(size))
     return ngettext("Down %(count)s point", "Down %(count)s points", size, count=number(size))
+
+
+def period_label(period, language: str | None = None) -> str:
+    """Name a period in the reader's language: "2011–12", "2011–12 Q1", "Mehefin 2011"."""
+    from babel.dates import format_date
+
+    locale = LANGUAGES[language or current_language()]
+    if period.kind == "year":
+        return period.label
+    if period.kind == "quarter":
+        year = Period.business_year(period.first_day.year if period.first_day.month >= 4 else period.first_day.year - 1)
+        return _("%(year)s, quarter %(number)s", year=year.label, number=period.quarter_number)
+    if period.kind == "month":
+        return format_date(period.first_day, format="LLLL y", locale=locale)
+    return _(
+        "%(first)s to %(last)s",
+        first=format_date(period.first_day, format="d MMMM y", locale=locale),
+        last=format_date(period.last_day, format="d MMMM y", locale=locale),
+    )
+
+
+def difference_text(difference: int | None) -> str:
+    """Describe a figure against the national one, in percentage points."""
+    if difference is None:
+        return _("No comparison")
+    if difference == 0:
+        return _("The same")
+    size = abs(difference)
+    if difference > 0:
+        return ngettext("%(count)s point higher", "%(count)s points higher", size, count=number(size))
+    return ngettext("%(count)s point lower", "%(count)s points lower", size, count=number(size))
+
+
+EXCLUSION_WORDS = {
+    "skipped": _l("Not answered"),
+    "not_asked": _l("Not asked"),
+    "unrecognised": _l("Answers from an older wording"),
+}
+
+
+def exclusion_label(question: Question, code: str) -> str:
+    words = EXCLUSION_WORDS.get(code)
+    if words is not None:
+        return str(words)
+    option = question.scale.option(code)
+    return str(option.label) if option is not None else code

@@ -17,6 +17,7 @@ from .invitations import claim_single_use
 from .models import Answer, Draft, Inspection, Invitation, Response
 from .questionnaire_store import current_version
 from .questionnaires import FREE_TEXT, MULTIPLE, Question, QuestionnaireDefinition
+from .slack.alerts import queue_alerts
 from .tokens import new_token
 
 AnswerValue = str | list[str]
@@ -37,9 +38,10 @@ class Incomplete(SubmissionError):
 
 def clean_text(text: str) -> str:
     """Store free text as given, in NFC, without control characters that databases refuse."""
-    text = unicodedata.normalize("NFC", text)
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
-    return text.replace("\r\n", "\n").strip()
+    # Normalised last: a control character removed between a letter and its combining accent
+    # ("w", NUL, U+0302) would otherwise leave the pair decomposed.
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").strip())
 
 
 def definition_for(draft: Draft) -> QuestionnaireDefinition:
@@ -207,6 +209,7 @@ def store_response(
             )
             session.add(response)
             session.flush()
+            queue_alerts(session, definition, response)
             if on_stored is not None:
                 on_stored(response)
         session.commit()

@@ -300,3 +300,9 @@ def group_order(scope: Scope, by: str, filters: Filters) -> Callable[[Any], Any]
         options = list(scope.definition.question(by).scale.codes) + [NOT_STATED]
         return lambda key: (options.index(key) if key in options else len(options), str(key))
     return lambda key: (key is None, str(key))
+
+
+def responses_matching(scope: Scope, filters: Filters):
+    """Return a SELECT of the ids of the responses the filters choose, for listings and exports."""
+    query = _Query(scope, filters, None)
+    return select(Response.id).select_from(query.from_(with_answers=False)).where(*query.conditions)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import assets, errors, pages, security, staff, survey, templating
+from . import assets, dashboard, errors, pages, security, staff, survey, templating
+from . import kiosk, paper
+from . import api, exports
+from . import slack
 
 
 def init_app(app: Flask) -> None:
@@ -15,3 +18,10 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     app.register_blueprint(survey.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(dashboard.bp)
+    app.register_blueprint(kiosk.bp)
+    app.register_blueprint(kiosk.staff_bp)
+    app.register_blueprint(paper.bp)
+    app.register_blueprint(exports.bp)
+    app.register_blueprint(api.bp)
+    slack.init_app(app)  # POST /slack/events, only when Slack is configured

@@ -82,7 +82,7 @@ def safe_next(target: str | None) -> str:
     """Return a local path to go to after signing in; never another site."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return url_for("staff.home")
+    return url_for("dashboard.overview")
 
 
 def idle_deadline() -> datetime:

@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from datetime import date
+
+from flask import Blueprint, current_app, render_template
 from sqlalchemy import text
 
 from .. import db_session
 
 bp = Blueprint("pages", __name__)
 
+STATEMENT_PREPARED = date(2026, 11, 26)
+
 
 @bp.route("/")
 def index():
     return render_template("index.html")
+
+
+@bp.route("/privacy")
+def privacy():
+    years = current_app.config["COMMENT_RETENTION_DAYS"] // 365
+    return render_template("pages/privacy.html", comment_years=years)
+
+
+@bp.route("/privacy/young-people")
+def privacy_young_people():
+    return render_template("pages/privacy_young_people.html")
+
+
+@bp.route("/accessibility")
+def accessibility():
+    return render_template("pages/accessibility.html", prepared=STATEMENT_PREPARED)
 
 
 @bp.route("/healthz")

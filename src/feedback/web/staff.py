@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
-
-from .. import db_session, questionnaires, staff
+from .. import db_session, staff
 from ..extensions import csrf, limiter
 from ..forms import EmptyForm, SignInForm
-from ..models import Questionnaire, QuestionnaireVersion, Response
 from .auth import current_staff, end_staff_session, safe_next, staff_required, start_staff_session
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -57,22 +54,3 @@ def sign_out():
 @bp.route("/signed-out")
 def signed_out():
     return render_template("staff/signed_out.html")
-
-
-@bp.route("/")
-@staff_required()
-def home():
-    counts = dict(
-        db_session().execute(
-            select(Questionnaire.code, func.count(Response.id))
-            .join(QuestionnaireVersion, QuestionnaireVersion.questionnaire_id == Questionnaire.id)
-            .join(Response, Response.questionnaire_version_id == QuestionnaireVersion.id)
-            .group_by(Questionnaire.code)
-        ).all()
-    )
-    return render_template(
-        "staff/home.html",
-        questionnaires=questionnaires.ALL,
-        counts=counts,
-        sign_out_form=EmptyForm(),
-    )

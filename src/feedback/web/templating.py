@@ -7,6 +7,7 @@ from flask import Flask, request, url_for
 from flask_babel import gettext as _
 
 from ..i18n import LANGUAGES, LANGUAGE_NAMES, current_language, format_day, other_language, remember_choice
+from .. import presenting
 from .auth import current_staff
 from .components import macro_for, question_params
 
@@ -52,4 +53,6 @@ def init_app(app: Flask) -> None:
             "macro_for": macro_for,
             "format_number": format_number,
             "current_staff": current_staff,
+            "presenting": presenting,
+            "exclusion_label": presenting.exclusion_label,
         }

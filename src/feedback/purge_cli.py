@@ -1,0 +1,28 @@
+"""`feedback purge`: apply the retention policy (run daily from cron or a systemd timer)."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from . import get_db
+from .retention import RetentionPolicy, purge
+
+
+@click.command("purge")
+@with_appcontext
+def purge_command() -> None:
+    """Blank old free text, delete old drafts and finished invitations."""
+    config = current_app.config
+    policy = RetentionPolicy(
+        comment_days=config["COMMENT_RETENTION_DAYS"],
+        draft_hours=config["DRAFT_HOURS"],
+        invitation_days=config["INVITATION_RETENTION_DAYS"],
+    )
+    with get_db().session() as session:
+        report = purge(session, policy)
+    click.echo(
+        f"Blanked {report.comments_blanked} comments older than {policy.comment_days} days; "
+        f"deleted {report.drafts_deleted} drafts and {report.invitations_deleted} finished invitations."
+    )

@@ -1,0 +1,258 @@
+"""Alerts: a post-inspection evaluation answered below "mainly" tells the team in Slack.
+
+`queue_alerts` is called by responses.store_response inside the transaction that stores the
+response, so an alert is written if and only if the response is: never lost, never sent for a
+response that was rolled back, and never a network call while the respondent waits. It only
+adds a row to slack_outbox; `feedback slack send-alerts` (cron, every minute) posts the
+rows, retrying with backoff.
+
+The payload holds codes and ids, never text: the message is worded when it is sent, from the
+stored answers. The only free text an alert may carry is a post-inspection evaluation's
+comment, escaped; victims' and young people's comments never leave the dashboard.
+
+This module imports neither Flask nor slack-sdk at import time (store_response runs on every
+submission); sending imports them when it runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Callable, ContextManager
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from ..clock import as_utc, utcnow
+from ..models import Answer, Response, SlackOutbox
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..questionnaires import QuestionnaireDefinition
+    from .blocks import Message
+    from .posting import Poster
+
+LOW_EVALUATION = "low_evaluation"
+# Below "mainly" on the fully / mainly / partly / not at all scale.
+LOW_ANSWERS = ("partly", "not_at_all")
+ALERTED_QUESTIONNAIRES = frozenset({"post-inspection-evaluation"})
+# The one questionnaire whose comment may appear in an alert (an organisation's own return).
+COMMENT_QUESTIONNAIRES = frozenset({"post-inspection-evaluation"})
+COMMENT_CHARS = 1500
+
+DEFAULT_MAX_ATTEMPTS = 8
+LEASE = timedelta(minutes=5)  # a claimed alert is left to its sender this long
+
+
+def low_answers(definition: "QuestionnaireDefinition", answers: dict[str, Any]) -> list[tuple[str, str]]:
+    """Return (question, answer) for each answer below "mainly", in question order."""
+    if definition.code not in ALERTED_QUESTIONNAIRES:
+        return []
+    low = []
+    for question in definition.questions:
+        if question.scale.code == "fully_mainly" and answers.get(question.code) in LOW_ANSWERS:
+            low.append((question.code, answers[question.code]))
+    return low
+
+
+def queue_alerts(session: Session, definition: "QuestionnaireDefinition", response: Response) -> SlackOutbox | None:
+    """Add an alert to the outbox, in the caller's transaction, if the response needs one."""
+    if definition.code not in ALERTED_QUESTIONNAIRES:
+        return None
+    given = {answer.question_code: answer.value for answer in response.answers}
+    low = low_answers(definition, given)
+    if not low:
+        return None
+    item = SlackOutbox(
+        kind=LOW_EVALUATION,
+        payload={
+            "response_id": response.id,
+            "questionnaire": definition.code,
+            "low": [{"question": code, "answer": value} for code, value in low],
+        },
+        created_at=utcnow(),
+        attempts=0,
+    )
+    session.add(item)
+    return item
+
+
+# --- Wording an alert -----------------------------------------------------------------------
+
+def _comment(session: Session, response_id: int) -> str | None:
+    return session.execute(
+        select(Answer.text).where(Answer.response_id == response_id, Answer.question_code == "comments")
+    ).scalar_one_or_none()
+
+
+def _render_one(session: Session, item: SlackOutbox, response: Response, language: str,
+                base_url: str) -> "Message":
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    from .. import questionnaires
+    from ..i18n import LANGUAGES, format_day
+    from . import blocks
+    from .blocks import Message
+    from .mrkdwn import bold, escape, link, quote_lines
+
+    payload = item.payload or {}
+    definition = questionnaires.get(payload.get("questionnaire", ""))
+    with force_locale(LANGUAGES[language]):
+        inspection = response.inspection
+        if inspection is not None:
+            organisation = inspection.display_name(language)
+            programme = inspection.programme.name_cy if language == "cy" else inspection.programme.name
+            described = _("%(programme)s, fieldwork %(start)s to %(end)s",
+                          programme=programme,
+                          start=format_day(inspection.fieldwork_start, language),
+                          end=format_day(inspection.fieldwork_end, language))
+            url = blocks.inspection_url(base_url, inspection.code)
+        else:
+            organisation = _("Not recorded")
+            described = _("Not recorded")
+            url = blocks.overview_url(base_url)
+        title = _("Post-inspection evaluation: answers below “mainly”")
+        lead = _("These answers are below “mainly”: the team follows them up.")
+        organisation_label, inspection_label = escape(_("Organisation")), escape(_("Inspection"))
+        facts = [
+            f"{bold(organisation_label)}: {escape(organisation)}",
+            f"{bold(inspection_label)}: {escape(described)}",
+        ]
+        answers = []
+        for low in payload.get("low", []):
+            question = definition.question(low.get("question", "")) if definition else None
+            option = question.scale.option(low.get("answer", "")) if question else None
+            if question is not None and option is not None:
+                answers.append((escape(question.text), escape(option.label)))
+        comment = None
+        if (definition is not None and definition.code in COMMENT_QUESTIONNAIRES
+                and not definition.comments_restricted):
+            comment = _comment(session, response.id)
+        more = _("Open the inspection on the dashboard")
+        lines = [escape(lead), *facts, "", *[f"• {q}: {bold(a)}" for q, a in answers]]
+        plain = [escape(title), escape(lead), f"{organisation_label}: {escape(organisation)}",
+                 f"{inspection_label}: {escape(described)}",
+                 *[f"• {q}: {a}" for q, a in answers]]
+        rich = [blocks.header(title), *blocks.sections(lines)]
+        if comment:
+            said = blocks.truncate(comment, COMMENT_CHARS)
+            comment_label = escape(_("Comment"))
+            rich.extend(blocks.sections([bold(comment_label), quote_lines(said)]))
+            plain.append(f"{comment_label}: {escape(said)}")
+        rich.append(blocks.section(link(url, more)))
+        plain.append(f"{escape(more)}: {escape(url)}")
+        return Message("\n".join(plain), blocks.fit(rich, blocks.MESSAGE_BLOCKS, rich[-1]))
+
+
+def render_alert(session: Session, item: SlackOutbox, language: str, base_url: str) -> "Message | None":
+    """Word an alert in "en", "cy" or "both"; None when its response is no longer stored."""
+    from . import blocks
+    from .blocks import Message
+
+    response = session.get(Response, (item.payload or {}).get("response_id"))
+    if response is None:
+        return None
+    if language != "both":
+        return _render_one(session, item, response, language, base_url)
+    english = _render_one(session, item, response, "en", base_url)
+    welsh = _render_one(session, item, response, "cy", base_url)
+    combined = english.blocks + [blocks.divider()] + welsh.blocks
+    return Message(english.text + "\n\n" + welsh.text,
+                   blocks.fit(combined, blocks.MESSAGE_BLOCKS, english.blocks[-1]))
+
+
+# --- Sending ----------------------------------------------------------------------------------
+
+@dataclass
+class SendReport:
+    sent: list[int] = field(default_factory=list)
+    failed: list[tuple[int, str]] = field(default_factory=list)
+    abandoned: list[tuple[int, str]] = field(default_factory=list)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait 1, 2, 4 ... minutes after each failure, an hour at most."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
+
+
+def due(session: Session, now: datetime, max_attempts: int, limit: int) -> list[int]:
+    """Return the ids of unsent alerts whose next attempt is due, oldest first."""
+    return list(session.scalars(
+        select(SlackOutbox.id)
+        .where(SlackOutbox.sent_at.is_(None), SlackOutbox.attempts < max_attempts,
+               or_(SlackOutbox.next_attempt_at.is_(None), SlackOutbox.next_attempt_at <= now))
+        .order_by(SlackOutbox.id)
+        .limit(limit)
+    ))
+
+
+def _claim(session: Session, item_id: int, now: datetime) -> bool:
+    """Take an alert for this run; False if another run took it first."""
+    claimed = session.execute(
+        update(SlackOutbox)
+        .where(SlackOutbox.id == item_id, SlackOutbox.sent_at.is_(None),
+               or_(SlackOutbox.next_attempt_at.is_(None), SlackOutbox.next_attempt_at <= now))
+        .values(attempts=SlackOutbox.attempts + 1, next_attempt_at=now + LEASE)
+    )
+    return claimed.rowcount == 1
+
+
+def send_alerts(
+    sessions: Callable[[], ContextManager[Session]],
+    poster: "Poster",
+    channel: str,
+    language: str,
+    base_url: str,
+    *,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    limit: int = 100,
+    now: Callable[[], datetime] = utcnow,
+) -> SendReport:
+    """Post the alerts that are due, one transaction each; a failure waits longer each time.
+
+    Each alert is claimed (attempts + 1, leased for a few minutes) and committed before it is
+    posted, so two runs at once never both post it, and nothing is locked while Slack answers.
+    Call inside an application context (the wording is translated).
+    """
+    report = SendReport()
+    with sessions() as session:
+        ids = due(session, now(), max_attempts, limit)
+    for item_id in ids:
+        with sessions() as session:
+            if not _claim(session, item_id, now()):
+                continue
+        with sessions() as session:
+            item = session.get(SlackOutbox, item_id)
+            message = render_alert(session, item, language, base_url)
+            attempts = item.attempts
+        if message is None:
+            reason = "the response is no longer stored"
+            with sessions() as session:
+                session.execute(update(SlackOutbox).where(SlackOutbox.id == item_id)
+                                .values(attempts=max_attempts, last_error=reason, next_attempt_at=None))
+            report.abandoned.append((item_id, reason))
+            continue
+        try:
+            poster.post(channel, message)
+        except Exception as error:  # any failure is recorded and retried later, never lost
+            reason = str(error)[:500] or type(error).__name__
+            retry_at = as_utc(now()) + backoff(attempts)
+            with sessions() as session:
+                session.execute(update(SlackOutbox).where(SlackOutbox.id == item_id)
+                                .values(last_error=reason, next_attempt_at=retry_at))
+            (report.abandoned if attempts >= max_attempts else report.failed).append((item_id, reason))
+            continue
+        with sessions() as session:
+            session.execute(update(SlackOutbox).where(SlackOutbox.id == item_id)
+                            .values(sent_at=now(), last_error=None, next_attempt_at=None))
+        report.sent.append(item_id)
+    return report
+
+
+def pending_count(session: Session, max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> int:
+    from sqlalchemy import func
+
+    return session.execute(
+        select(func.count()).select_from(SlackOutbox)
+        .where(SlackOutbox.sent_at.is_(None), SlackOutbox.attempts < max_attempts)
+    ).scalar_one()

@@ -1,0 +1,127 @@
+"""`feedback digest` and `feedback slack send-alerts`: thin callers of the Slack modules.
+
+Register with `app.cli.add_command(digest_command)` and `app.cli.add_command(slack_group)`.
+slack-sdk is imported only when something is posted. Both are meant for cron or a systemd timer (docs/slack.md): the digest weekly, the alerts
+every minute. Their own output is for operators, in English.
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+
+from ..clock import utcnow
+from ..i18n import format_day
+from ..results import PeriodError, parse_period
+from . import alerts, digest
+
+LANGUAGE_NAMES = {"en": "English", "cy": "Welsh"}
+DIGEST_LANGUAGES = ("en", "cy", "both")
+
+slack_group = AppGroup("slack", help="Slack: send the alerts waiting in the outbox.")
+
+
+def _languages(choice: str) -> list[str]:
+    return ["en", "cy"] if choice == "both" else [choice]
+
+
+def _configured_language(config) -> str:
+    language = (config.get("SLACK_DIGEST_LANGUAGE") or "en").strip().lower()
+    if language not in DIGEST_LANGUAGES:
+        raise click.UsageError(f"SLACK_DIGEST_LANGUAGE is {language!r}: use en, cy or both.")
+    return language
+
+
+def _require_slack(config, what: str) -> None:
+    if not config.get("SLACK_BOT_TOKEN"):
+        raise click.UsageError(f"Slack is not configured (SLACK_BOT_TOKEN is empty), so {what}.")
+
+
+@click.command("digest")
+@with_appcontext
+@click.option("--period", "period_text", default="last-week", show_default=True,
+              help="last-week, last-month, this-year, last-year, or a period as `feedback results` "
+                   "reads it: 2011-12, 2011-12-Q1, 2011-06, 2011-04-01..2011-06-30.")
+@click.option("--channel", default=None, help="Slack channel id (default: SLACK_DIGEST_CHANNEL).")
+@click.option("--language", type=click.Choice(DIGEST_LANGUAGES), default=None,
+              help="English, Welsh or both, as separate messages (default: SLACK_DIGEST_LANGUAGE).")
+@click.option("--dry-run", is_flag=True, help="Print the digest instead of posting it.")
+@click.option("--json", "as_json", is_flag=True, help="With --dry-run, print the Block Kit payload as JSON.")
+@click.option("--force", is_flag=True, help="Post again even if this period's digest was posted to the channel.")
+def digest_command(period_text: str, channel: str | None, language: str | None, dry_run: bool,
+                   as_json: bool, force: bool) -> None:
+    """Build the Slack digest of the satisfaction figures and post it once a period and channel."""
+    config = current_app.config
+    now = utcnow()
+    today = digest.uk_today(now)
+    try:
+        period = digest.named_period(period_text, today) or parse_period(period_text)
+    except PeriodError as error:
+        raise click.BadParameter(str(error), param_hint="--period") from None
+    languages = _languages(language or _configured_language(config))
+    channel = channel or config.get("SLACK_DIGEST_CHANNEL") or None
+    base_url = config["PUBLIC_BASE_URL"]
+    database = current_app.extensions["database"]
+
+    if dry_run:
+        with database.session() as session:
+            for code in languages:
+                since = digest.last_digest_day(session, channel, code, other_than=period.code) if channel else None
+                message = digest.render(digest.collect(session, period, since, today), code, base_url)
+                click.echo(json.dumps(message.payload(), ensure_ascii=False, indent=2) if as_json else message.text)
+                click.echo()
+        click.echo(f"Dry run: nothing posted ({period.label}, {', '.join(languages)}).", err=True)
+        return
+
+    from .posting import Poster, SlackPostError, client_from_config
+
+    _require_slack(config, "the digest cannot be posted (try --dry-run)")
+    if not channel:
+        raise click.UsageError("Say which channel: --channel C0123456789, or set SLACK_DIGEST_CHANNEL.")
+    poster = Poster(client_from_config(config))
+    for code in languages:
+        name = LANGUAGE_NAMES[code]
+        try:
+            outcome = digest.post_digest(database.session, poster, period, channel, code, base_url, now, force)
+        except SlackPostError as error:
+            raise click.ClickException(
+                f"The {name} digest for {period.label} was not posted: {error}. "
+                "Nothing was recorded, so the next run tries again."
+            ) from None
+        if outcome.posted:
+            click.echo(f"Posted the {name} digest for {period.label} to {channel} (message {outcome.message_ts}).")
+        else:
+            when = format_day(outcome.posted_at, "en") if outcome.posted_at else "an earlier run"
+            click.echo(f"The {name} digest for {period.label} was already posted to {channel} on {when}; "
+                       "--force posts it again.")
+
+
+@slack_group.command("send-alerts")
+@click.option("--max-attempts", type=click.IntRange(1, 50), default=alerts.DEFAULT_MAX_ATTEMPTS,
+              show_default=True, help="Give up on an alert after this many failed attempts.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=100, show_default=True,
+              help="Send at most this many alerts in one run.")
+def send_alerts_command(max_attempts: int, limit: int) -> None:
+    """Post the alerts waiting in the outbox to SLACK_DIGEST_CHANNEL (run it every minute)."""
+    from .posting import Poster, client_from_config
+
+    config = current_app.config
+    _require_slack(config, "alerts stay in the outbox until it is")
+    channel = config.get("SLACK_DIGEST_CHANNEL")
+    if not channel:
+        raise click.UsageError("SLACK_DIGEST_CHANNEL is empty: alerts go to the team channel it names.")
+    language = _configured_language(config)
+    database = current_app.extensions["database"]
+    poster = Poster(client_from_config(config))
+    report = alerts.send_alerts(database.session, poster, channel, language, config["PUBLIC_BASE_URL"],
+                                max_attempts=max_attempts, limit=limit)
+    click.echo(f"Sent {len(report.sent)} alert{'' if len(report.sent) == 1 else 's'}.")
+    for item_id, reason in report.failed:
+        click.echo(f"Alert {item_id} not sent ({reason}); it will be tried again.", err=True)
+    for item_id, reason in report.abandoned:
+        click.echo(f"Alert {item_id} given up after repeated failures: {reason}", err=True)
+    if report.abandoned:
+        raise click.ClickException(f"{len(report.abandoned)} alert(s) could not be sent; see slack_outbox.last_error.")

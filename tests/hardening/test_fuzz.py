@@ -1,0 +1,291 @@
+"""Form fuzzing of the web-link journey with Hypothesis, through the Flask test client.
+
+Every free-text field of every questionnaire a link can open gets Welsh letters (precomposed
+and decomposed), emoji, NUL and other control characters, CR/LF, invalid UTF-8 bytes (the
+only way to send a lone surrogate) and up to 100,000 characters; every radio post gets
+forged, repeated, empty and enormous values, with garbage fields and language switches.
+Nothing may answer 5xx. Text is stored as given after the documented cleaning (control
+characters other than newline and tab removed, surrounding whitespace stripped) in NFC; too
+long text gets the error message and comes back in the box as it was typed.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import quote, quote_from_bytes
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from feedback.models import Draft
+from feedback.questionnaires import FREE_TEXT, MULTIPLE
+from tests.helpers.pages import parse
+
+from .flows import LINKED, Journey, no_server_error, stored_answers, valid_answer
+
+pytestmark = pytest.mark.slow
+
+FUZZ = settings(
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+)
+TOO_LONG = "Your answer must be 2000 characters or fewer"
+
+# Text people write here, and text that tends to break things.
+SPECIAL = [
+    "ŵ", "ŷ", "Ŵ", "Ŷ", "â", "ê", "î", "ô", "û", "ï", "ẁ", "ỳ",
+    "w\u0302", "y\u0302", "W\u0302", "e\u0301",  # decomposed: NFC composes them
+    "\u0302", "\u0301\u0301",  # combining marks with nothing to sit on
+    "w\x00\u0302", "y\r\n\u0302", "e\x1b\u0301",  # a control character inside a decomposed letter
+    "😀", "🏴\U000e0067\U000e0062\U000e0077\U000e006c\U000e0073\U000e007f", "👩🏽‍⚕️", "\u200d",
+    "\x00", "\x01", "\x08", "\x1b", "\x7f", "\x85", "\r\n", "\r", "\n", "\t", " ", "\u00a0", "\u2028",
+    "\ufeff", "\u202e", "\ufffd", "\uffff", "\U0010ffff", "Å", "Å", "ﬁ", "Ω", "ǅ",
+    "<", ">", "&", '"', "'", "%", "%00", "%FF", "+", "=", "\\", "{{", "}}",
+]
+# Byte strings that are not UTF-8: a lone surrogate, overlong forms, past U+10FFFF, stray bytes.
+INVALID = [b"\xed\xa0\x80", b"\xed\xbf\xbf", b"\xc0\xaf", b"\xe0\x80\xaf", b"\xf4\x90\x80\x80",
+           b"\xff", b"\xfe\xff", b"\x80", b"\xc3", b"\xe2\x82"]
+
+pieces = st.one_of(
+    st.sampled_from(SPECIAL),
+    st.text(st.characters(exclude_categories=["Cs"]), max_size=20),
+)
+short_text = st.lists(pieces, max_size=30).map("".join)
+long_text = st.builds(
+    lambda unit, size: (unit * (size // len(unit) + 1))[:size],
+    st.lists(pieces, min_size=1, max_size=5).map("".join).filter(bool),
+    st.one_of(st.integers(1990, 2010), st.integers(2001, 100_000), st.just(100_000)),
+)
+
+
+@st.composite
+def at_the_limit(draw) -> str:
+    """Lines broken with CRLF, as browsers send them, to 1,999–2,001 characters as typed."""
+    line = draw(st.sampled_from(["ŵ", "a", "Diolch yn fawr ", "😀", "w\u0302"]))
+    seen = draw(st.sampled_from([1999, 2000, 2001]))
+    text = ""
+    while len(text.replace("\r\n", "\n")) < seen:
+        text += line if draw(st.integers(0, 9)) else "\r\n"
+    while len(text.replace("\r\n", "\n")) > seen:
+        text = text[:-1]
+    return text.rstrip("\r") if text.endswith("\r") else text
+
+
+@st.composite
+def invalid_utf8(draw) -> bytes:
+    parts = draw(st.lists(
+        st.one_of(st.sampled_from(INVALID), short_text.map(lambda t: t.encode("utf-8"))), min_size=1, max_size=8,
+    ))
+    raw = b"".join(parts)
+    if not any(bad in raw for bad in INVALID):
+        raw += draw(st.sampled_from(INVALID))
+    return raw
+
+
+@dataclass(frozen=True)
+class Payload:
+    """One free-text answer as sent: text, or raw bytes urlencoded or in a multipart body."""
+
+    value: str | bytes
+    encoding: str = "form"  # form | multipart
+
+    def received(self) -> str:
+        """What the service reads from the request (Werkzeug's decoding of invalid bytes)."""
+        if isinstance(self.value, str):
+            return self.value
+        if self.encoding == "multipart":
+            return self.value.decode("utf-8", "replace")
+        # Urlencoded bytes that are not UTF-8 stay percent-encoded, as %XX.
+        text = self.value.decode("utf-8", "surrogateescape")
+        return "".join(f"%{ord(ch) - 0xDC00:02X}" if 0xDC80 <= ord(ch) <= 0xDCFF else ch for ch in text)
+
+
+payloads = st.one_of(
+    short_text.map(Payload),
+    long_text.map(Payload),
+    at_the_limit().map(Payload),
+    st.builds(Payload, invalid_utf8(), st.sampled_from(["form", "multipart"])),
+)
+
+
+def documented_cleaning(text: str) -> str:
+    """responses.clean_text as documented: no controls but newline and tab, stripped, NFC."""
+    kept = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    return unicodedata.normalize("NFC", kept.replace("\r\n", "\n").strip())
+
+
+def post_raw(client, path: str, csrf: str, payload: Payload, extra: dict | None = None):
+    """Post an answer the way a browser would, or with bytes a browser never would send."""
+    fields = {"csrf_token": csrf, **(extra or {})}
+    if isinstance(payload.value, str):
+        return client.post(path, data={**fields, "answer": payload.value})
+    if payload.encoding == "multipart":
+        boundary = "fuzzboundary7MA4YWxkTrZu0gW"
+        body = b""
+        for name, value in fields.items():
+            body += f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        body += (f'--{boundary}\r\nContent-Disposition: form-data; name="answer"\r\n\r\n'.encode()
+                 + payload.value + f"\r\n--{boundary}--\r\n".encode())
+        return client.post(path, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    body = "&".join(f"{quote(k)}={quote(v)}" for k, v in fields.items()).encode()
+    body += b"&answer=" + quote_from_bytes(payload.value).encode()
+    return client.post(path, data=body, content_type="application/x-www-form-urlencoded")
+
+
+def test_free_text_is_stored_as_given_in_nfc_and_too_long_text_is_kept(app, demo_data, links, numbers):
+    counts = {"examples": 0, "too_long": 0, "stored": 0, "emptied": 0, "invalid_utf8": 0}
+
+    @FUZZ
+    @given(definition=st.sampled_from(LINKED), data=st.data())
+    def fuzz(definition, data):
+        journey = Journey(app, links(definition), definition)
+        expected: dict[str, str] = {}
+        for _ in range(40):
+            path = journey.path
+            if not path.startswith("/survey/questions/"):
+                break
+            code = path.rsplit("/", 1)[1]
+            question = definition.question(code)
+            if question.kind != FREE_TEXT:
+                journey.post({"answer": valid_answer(definition, code)})
+                continue
+            payload = data.draw(payloads, label=code)
+            counts["invalid_utf8"] += isinstance(payload.value, bytes)
+            received = payload.received()
+            response = post_raw(journey.client, path, journey.csrf, payload)
+            no_server_error(response)
+            if len(received.replace("\r\n", "\n")) > question.max_length:
+                counts["too_long"] += 1
+                page = parse(response)
+                assert response.status_code == 200
+                assert page.error_summary() == [(TOO_LONG, "#answer")]
+                assert page.inline_errors() == [f"Error: {TOO_LONG}"]
+                box = page.soup.find("textarea", {"name": "answer"}).get_text()
+                assert box == received.replace("\r\n", "\n"), "the text typed was not kept"
+                journey.post({"answer": "Shorter, with ŵ"}, path)
+                expected[code] = "Shorter, with ŵ"
+            else:
+                assert response.status_code == 302, (response.status_code, received[:80])
+                journey.response = response
+                expected[code] = documented_cleaning(received)
+        key = journey.finish()
+        answers = stored_answers(demo_data, key)
+        for code, text in expected.items():
+            if text:
+                [answer] = answers[code]
+                assert answer.value == "text"
+                assert answer.text == text
+                assert unicodedata.is_normalized("NFC", answer.text)
+                assert not any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in answer.text)
+                counts["stored"] += 1
+            else:
+                assert code not in answers, "an answer of nothing but spaces or controls was stored"
+                counts["emptied"] += 1
+        counts["examples"] += 1
+
+    fuzz()
+    numbers(f"{counts}")
+
+
+# Radios: forged, repeated, empty, enormous or undecodable values, and fields nobody sends.
+closed_values = st.one_of(
+    st.just([]),
+    st.lists(
+        st.one_of(
+            st.sampled_from(["yes", "no", "fully", "not_at_all", "prefer_not_to_say", "dont_know", "", " yes",
+                             "YES", "yes\x00", "1", "true", "on", "-1", "None", "null", "[]"]),
+            st.text(st.characters(exclude_categories=["Cs"]), max_size=40),
+            st.integers(2001, 100_000).map(lambda n: "ŷ" * n),
+        ),
+        min_size=1, max_size=3,
+    ),
+)
+extra_fields = st.dictionaries(
+    st.sampled_from(["switch_language", "change", "lang", "csrf_token_", "answer[]", "next", "\x00", "ŵ"]),
+    st.one_of(st.sampled_from(["cy", "en", "xx", "", "1", "0", "\x00", "😀", "//evil.example"]),
+              st.text(st.characters(exclude_categories=["Cs"]), max_size=30)),
+    max_size=3,
+)
+
+
+def post_closed(journey, path: str, values: list[str], extra: dict, undecodable: str | None):
+    if undecodable == "percent":  # as a browser using another character set might send it
+        body = f"csrf_token={quote(journey.csrf)}".encode() + b"&answer=%FF%FE&answer=%ED%A0%80"
+        return journey.client.post(path, data=body, content_type="application/x-www-form-urlencoded")
+    if undecodable == "raw":  # not form encoding at all: the whole body is ignored
+        body = f"csrf_token={quote(journey.csrf)}".encode() + b"&answer=\xff\xfe&answer=\xed\xa0\x80"
+        return journey.client.post(path, data=body, content_type="application/x-www-form-urlencoded")
+    data = {"csrf_token": journey.csrf, **extra}
+    if values:
+        data["answer"] = values
+    return journey.client.post(path, data=data)
+
+
+def test_radio_posts_never_fail_and_only_store_offered_answers(app, demo_data, links, numbers):
+    counts = {"examples": 0, "posts": 0, "accepted": 0, "refused": 0}
+
+    @FUZZ
+    @given(definition=st.sampled_from(LINKED), about_you=st.sampled_from(["yes", "no"]), data=st.data())
+    def fuzz(definition, about_you, data):
+        journey = Journey(app, links(definition), definition)
+        for _ in range(60):
+            path = journey.path
+            if path == "/survey/about-you":
+                code, codes, optional = None, ("yes", "no"), False
+            elif path.startswith("/survey/questions/"):
+                question = definition.question(path.rsplit("/", 1)[1])
+                if question.kind == FREE_TEXT:
+                    journey.post({"answer": ""})
+                    continue
+                code, codes, optional = question.code, question.scale.codes, question.optional
+            else:
+                break
+            values = data.draw(closed_values, label="answer")
+            extra = data.draw(extra_fields, label="extra")
+            undecodable = None if values else data.draw(st.sampled_from([None, "percent", "raw"]), label="bytes")
+            response = post_closed(journey, path, values, extra, undecodable)
+            counts["posts"] += 1
+            no_server_error(response)
+            first = "%FF%FE" if undecodable else (values[0] if values else None)
+            valid = first in codes
+            switching = not undecodable and bool(extra.get("switch_language"))
+            if undecodable == "raw":
+                counts["refused"] += 1
+                assert response.status_code == 400, response.status_code
+                assert parse(response).h1 == "Sorry, we could not accept that form"
+            elif response.status_code == 302:
+                counts["accepted"] += 1
+                assert valid or switching or (optional and not (first or "").strip()), (first, extra)
+            else:
+                counts["refused"] += 1
+                assert response.status_code == 200, response.status_code
+                page = parse(response)
+                assert page.error_summary(), "a refused answer without an error message"
+                assert not (valid and not switching)
+            # Then answer as a person would, whatever became of the fuzzed post.
+            answer = about_you if code is None else codes[0]
+            if code is not None and code.startswith("about_"):
+                answer = codes[-1]
+            journey.post({"answer": answer}, path)
+            assert journey.response.status_code == 302
+        key = journey.finish(about_you)
+        answers = stored_answers(demo_data, key)
+        for code, rows in answers.items():
+            question = definition.question(code)
+            assert question is not None
+            if question.kind == FREE_TEXT:
+                continue
+            assert all(row.value in question.scale.codes for row in rows), (code, [r.value for r in rows])
+            if question.kind != MULTIPLE:
+                assert len(rows) == 1
+        demo_data.commit()
+        draft = demo_data.execute(select(Draft).where(Draft.key == key)).scalar_one()
+        assert draft.response_id is not None
+        counts["examples"] += 1
+
+    fuzz()
+    numbers(f"{counts}")

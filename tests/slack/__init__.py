@@ -1,0 +1,1 @@
+"""Slack: digest, /feedback, alerts and App Home against a local stand-in for the Web API."""
