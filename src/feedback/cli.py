@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from . import get_db, questionnaires
+from . import get_db, questionnaires, staff
 from .clock import utcnow
 from .config import PROJECT_ROOT
 from .demo.load import is_loaded, load_catalogue
@@ -36,7 +37,7 @@ from .staff_cli import users_group
 from .kiosk_cli import kiosk_group
 from .api_cli import api_tokens_group
 from .slack.cli import digest_command, slack_group
-from .models import Inspection
+from .models import Inspection, StaffUser
 from .notify import NotifyError, NotifyNotConfigured, NotifySender, is_configured
 
 db_group = AppGroup("db", help="Create or migrate the database.")
@@ -213,6 +214,7 @@ def list_questionnaires(as_json: bool) -> None:
             click.echo(f"  {question['code']:<28} {question['scale']:<24} {question['text']}{asked}")
 
 
+DEMO_STAFF_EMAIL = "demo-admin@example.gov.uk"
 DEMO_LINKS = (
     ("omi2-2011-greater-manchester", "post-inspection-evaluation"),
     ("omi2-2011-greater-manchester", "offender-manager"),
@@ -226,6 +228,8 @@ DEMO_LINKS = (
 @click.option("--links/--no-links", default=True, help="Print fresh invitation links to try.")
 def demo(links: bool) -> None:
     """Load the 2011–12 demo data if the database is empty, then print links to try."""
+    if current_app.config["ENVIRONMENT"] == "production":
+        raise click.UsageError("demo data is for trying the service, not for production")
     with get_db().session() as session:
         if is_loaded(session):
             click.echo("Demo data already loaded.")
@@ -242,6 +246,14 @@ def demo(links: bool) -> None:
             )
         if not links:
             return
+        base = current_app.config["PUBLIC_BASE_URL"]
+        if session.execute(select(StaffUser.id).limit(1)).first() is None:
+            password = secrets.token_urlsafe(12)
+            staff.add_user(session, DEMO_STAFF_EMAIL, "admin", password)
+            click.echo(f"\nStaff pages: {base}/staff/ (sign in as {DEMO_STAFF_EMAIL}, password {password};"
+                       " shown once, for this demo database only)")
+        else:
+            click.echo(f"\nStaff pages: {base}/staff/")
         click.echo("\nInvitation links to try (new each time):")
         for inspection_code, questionnaire_code in DEMO_LINKS:
             inspection = find_inspection(session, inspection_code)
