@@ -26,7 +26,7 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "FEEDBACK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 
-pytest_plugins = ["tests.helpers.pages"]
+pytest_plugins = ["tests.helpers.pages", "tests.helpers.browser"]
 
 
 @pytest.fixture(scope="session")

@@ -1,77 +1,14 @@
 """Fixtures for tests in a real browser: the app on a live server, and Debian's Chromium.
 
-The server runs the same `app` fixture as every other test, so the journeys run on SQLite and
-on PostgreSQL too. Playwright cannot download browsers here: it drives /usr/bin/chromium.
+The live server and Chromium come from tests/helpers/browser.py. The server runs the same `app`
+fixture as every other test, so the journeys run on SQLite and on PostgreSQL too.
 """
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
-
 import pytest
-from werkzeug.serving import WSGIRequestHandler, make_server
 
-from .helpers import ConsoleLog, LiveServer
-
-CHROMIUM = Path("/usr/bin/chromium")
-
-# Headless and quiet: no GPU, no QUIC, and nothing fetched from the network in the background.
-# Playwright adds a fresh --user-data-dir of its own to every launch, and removes it on close.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-class RequestHandler(WSGIRequestHandler):
-    # A kept-alive connection the browser leaves idle is closed after this long, so that
-    # stopping the server never waits on it for ever.
-    timeout = 5
-
-
-@pytest.fixture
-def live_server(app):
-    """Serve the test's app on 127.0.0.1, on a port the system picks."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=RequestHandler)
-    # Let server_close() join the threads serving requests, so none outlives the test.
-    server.daemon_threads = False
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}")
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        assert not thread.is_alive(), "the live server did not stop"
-
-
-@pytest.fixture(scope="session")
-def playwright_driver():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as driver:
-        yield driver
-
-
-@pytest.fixture(scope="session")
-def chromium(playwright_driver):
-    """Launch Debian's Chromium once for the whole run."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (make chromium)")
-    browser = playwright_driver.chromium.launch(
-        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-    )
-    yield browser
-    browser.close()
-
+from .helpers import ConsoleLog
 
 CONTEXT_OPTIONS = {"viewport": {"width": 1024, "height": 768}, "locale": "en-GB"}
 

@@ -31,14 +31,6 @@ ALLOWED = {("region", ".govuk-back-link")}
 ONE_BACKEND = pytest.mark.parametrize("database_url", BACKENDS[:1], indirect=True)
 
 
-@dataclass
-class LiveServer:
-    url: str
-
-    def __call__(self, path: str) -> str:
-        return self.url + path
-
-
 # --- the database -------------------------------------------------------------------------
 
 

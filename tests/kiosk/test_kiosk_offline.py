@@ -12,7 +12,7 @@ import pytest
 
 from feedback.models import Device
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS
 from .helpers import (
     ONE_BACKEND,
     SHELL,
@@ -121,12 +121,12 @@ def test_three_responses_made_offline_are_stored_once_each_despite_lost_replies(
     context.unroute(SYNC)
 
 
-def test_responses_queued_when_the_tablet_is_closed_are_sent_when_it_opens(kiosk_playwright, live_server, enrol, db, tmp_path):
+def test_responses_queued_when_the_tablet_is_closed_are_sent_when_it_opens(playwright_driver, live_server, enrol, db, tmp_path):
     new = enrol("young-people")
     profile = tmp_path / "tablet-profile"
 
     def open_tablet():
-        context = kiosk_playwright.chromium.launch_persistent_context(
+        context = playwright_driver.chromium.launch_persistent_context(
             str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
             viewport={"width": 1024, "height": 768}, has_touch=True,
         )

@@ -1,0 +1,81 @@
+"""The app on a live server, and Debian's Chromium driven by Playwright, for every browser test.
+
+One plugin for tests/browser and tests/kiosk alike: Playwright's sync API allows one driver per
+thread, so the driver and the browser are started once for the whole run. Playwright cannot
+download browsers here: it drives /usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+# Headless and quiet: no GPU, no QUIC, and nothing fetched from the network in the background.
+# Playwright adds a fresh --user-data-dir of its own to every launch, and removes it on close.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+
+    def __call__(self, path: str) -> str:
+        return self.url + path
+
+
+class RequestHandler(WSGIRequestHandler):
+    # A kept-alive connection the browser leaves idle is closed after this long, so that
+    # stopping the server never waits on it for ever.
+    timeout = 5
+
+
+@pytest.fixture
+def live_server(app):
+    """Serve the test's app on 127.0.0.1, on a port the system picks."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=RequestHandler)
+    # Let server_close() join the threads serving requests, so none outlives the test.
+    server.daemon_threads = False
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        assert not thread.is_alive(), "the live server did not stop"
+
+
+@pytest.fixture(scope="session")
+def playwright_driver():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright_driver):
+    """Launch Debian's Chromium once for the whole run."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (make chromium)")
+    browser = playwright_driver.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
