@@ -33,7 +33,7 @@ def figures_in(text: str) -> dict[str, dict]:
         heading = HEADING.search(line)
         if heading and not line.startswith("•"):
             current = found.setdefault(heading["code"], {"responses": None, "figures": []})
-            count = re.search(r"(\d+) responses?", line)
+            count = re.search(r"(\d+) (?:responses?|ymateb)", line)
             current["responses"] = int(count[1]) if count else None
             continue
         if current is None or not line.strip():
