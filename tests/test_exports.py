@@ -350,3 +350,30 @@ def test_a_csv_of_every_response_is_streamed_row_by_row(app, demo):
         source = inspect.getsource(function)
         assert ".all()" not in source and ".fetchall()" not in source
     assert "yield_per" in inspect.getsource(exports.response_rows)
+
+
+def test_the_export_command_writes_the_dashboards_figures_and_logs_it(app, runner, tmp_path):
+    from feedback.demo.load import load_catalogue
+    from feedback.demo.returns import load_demo_returns
+    from feedback.models import ExportLog
+    from sqlalchemy import select
+
+    with app.app_context():
+        with app.extensions["database"].session() as session:
+            load_catalogue(session)
+            load_demo_returns(session)
+    added = runner.invoke(args=["users", "add", "analyst@justice.gov.uk", "--role", "analyst", "--password-stdin"],
+                          input="correct horse battery staple\n")
+    assert added.exit_code == 0
+    target = tmp_path / "pie.csv"
+    result = runner.invoke(args=["export", "--questionnaire", "post-inspection-evaluation", "--period", "2011-12",
+                                 "--staff-email", "analyst@justice.gov.uk", "--output", str(target)])
+    assert result.exit_code == 0, result.output
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("\ufeff") and "overall_management" in text and ",94," in text
+    refused = runner.invoke(args=["export", "--questionnaire", "youth-victims", "--responses",
+                                  "--staff-email", "analyst@justice.gov.uk"])
+    assert refused.exit_code != 0 and "only admins" in refused.output
+    with app.extensions["database"].session() as session:
+        [log] = session.scalars(select(ExportLog)).all()
+        assert (log.kind, log.questionnaire_code, log.format) == ("results", "post-inspection-evaluation", "csv")
