@@ -7,7 +7,7 @@ export FLASK_APP := feedback
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test setup python-deps assets translations database demo test-setup postgres redis chromium \
-        test-sqlite test-postgres extract-translations update-translations clean
+        test-sqlite test-postgres extract-translations update-translations clean bench bench-tools
 
 ## run: set everything up, load the demo data, and serve on http://127.0.0.1:5000
 run: setup database demo
@@ -20,6 +20,16 @@ test: setup test-setup
 	$(BIN)/python -m pytest
 
 setup: python-deps assets translations
+
+## bench: set everything up and run every benchmark into bench/results.md and .json (BENCH_ARGS=--quick)
+bench: setup postgres redis bench-tools
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
+
+bench-tools: $(VENV)/.bench-installed
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
+$(VENV)/.bench-installed: $(VENV)/.installed pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,bench]'
+	touch $@
 
 python-deps: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml constraints.txt

@@ -68,6 +68,16 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     from .i18n import select_locale
 
     babel.init_app(app, locale_selector=select_locale)
+    # Pages, CSS, scripts and JSON go out compressed (Brotli, else gzip) to clients that accept
+    # it. Files under /assets and streamed CSV are compressed chunk by chunk as they are sent, so
+    # they stay streamed in constant memory; assets still answer If-None-Match with 304.
+    from flask_compress import Compress
+
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "deflate"])
+    app.config.setdefault("COMPRESS_BR_LEVEL", 5)
+    app.config.setdefault("COMPRESS_STREAMING_ENDPOINT_CONDITIONAL", ["assets.asset"])
+    Compress(app)
     limiter.init_app(app)  # first, so floods are turned away before any other work
     csrf.init_app(app)
     WTFormsHelpers(app)

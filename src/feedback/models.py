@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections import Counter
+from datetime import date, datetime, timezone
+from typing import Iterable
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -13,11 +17,14 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
+    event,
+    inspect,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -343,3 +350,157 @@ class SlackOutbox(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+# --- Answer counts: kept as answers arrive, so results stay fast however many there are --------
+
+# Rows of answer_counts, by kind: how many responses, how many gave each answer, and how many
+# choices beyond the first (multiple choice: responses answering = answers - extra choices).
+COUNT_RESPONSES = "r"
+COUNT_ANSWERS = "a"
+COUNT_EXTRA_CHOICES = "x"
+# Spans: a UK calendar month (day = its first day) or one UK day.
+SPAN_MONTH = "m"
+SPAN_DAY = "d"
+NO_INSPECTION = 0  # a response with no inspection
+ALL_INSPECTIONS = -1  # the national rows: every response, whatever its inspection
+# Each count is kept in a few rows (by response id), added up when read: concurrent
+# submissions then seldom wait for each other's lock on the same national row.
+COUNT_SHARDS = 8
+_UK = ZoneInfo("Europe/London")
+
+
+class AnswerCount(Base):
+    """How many responses and answers, by the facets results filter on.
+
+    Written in the transaction that stores (or deletes) a response, by the flush listener
+    below, so the counts always equal a recount of responses and answers. Three sets of rows
+    for each response: its month and inspection, its day nationally, its month nationally.
+    results/query.py adds them up; it reads the raw tables for what they cannot answer.
+    """
+
+    __tablename__ = "answer_counts"
+    # PostgreSQL reads a period's counts from the key's index alone (an index-only scan).
+    __table_args__ = (PrimaryKeyConstraint(
+        "questionnaire_version_id", "inspection_id", "span", "day", "channel", "language", "kind",
+        "question_code", "value", "shard", name="pk_answer_counts", postgresql_include=["n"]),)
+
+    questionnaire_version_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0 none, -1 all
+    span: Mapped[str] = mapped_column(String(1), primary_key=True)  # m or d
+    day: Mapped[date] = mapped_column(Date, primary_key=True)  # UK day, or first of the month
+    channel: Mapped[str] = mapped_column(String(10), primary_key=True)
+    language: Mapped[str] = mapped_column(String(4), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(1), primary_key=True)  # r, a or x
+    question_code: Mapped[str] = mapped_column(String(60), primary_key=True)  # "" for r
+    value: Mapped[str] = mapped_column(String(60), primary_key=True)  # "" for r and x
+    shard: Mapped[int] = mapped_column(Integer, primary_key=True)  # response id % COUNT_SHARDS
+    n: Mapped[int] = mapped_column(BigInteger)
+
+
+COUNT_KEY = ("questionnaire_version_id", "inspection_id", "span", "day", "channel", "language",
+             "kind", "question_code", "value", "shard")
+
+
+def uk_day(moment: datetime) -> date:
+    """Return the UK calendar day of a stored (UTC) moment."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(_UK).date()
+
+
+def count_rows(response_id: int, version_id: int, submitted_at: datetime, inspection_id: int | None,
+               channel: str, language: str, answers: Iterable[tuple[str, str]], sign: int = 1,
+               into: Counter | None = None) -> Counter:
+    """Add one response's counts (or take them away, sign=-1) to a Counter keyed by COUNT_KEY."""
+    shard = response_id % COUNT_SHARDS
+    into = Counter() if into is None else into
+    day = uk_day(submitted_at)
+    month = day.replace(day=1)
+    levels = ((inspection_id or NO_INSPECTION, SPAN_MONTH, month),
+              (ALL_INSPECTIONS, SPAN_DAY, day),
+              (ALL_INSPECTIONS, SPAN_MONTH, month))
+    per_question = Counter(question for question, _ in answers)
+    for inspection, span, when in levels:
+        head = (version_id, inspection, span, when, channel, language)
+        into[head + (COUNT_RESPONSES, "", "", shard)] += sign
+        for question, value in answers:
+            into[head + (COUNT_ANSWERS, question, value, shard)] += sign
+        for question, given in per_question.items():
+            if given > 1:
+                into[head + (COUNT_EXTRA_CHOICES, question, "", shard)] += sign * (given - 1)
+    return into
+
+
+def add_counts(connection, counts: Counter) -> None:
+    """Add counts to answer_counts: INSERT ... ON CONFLICT DO UPDATE SET n = n + excluded.n.
+
+    Rows go in key order, so concurrent transactions lock shared rows in the same order and
+    never deadlock on them.
+    """
+    rows = [dict(zip(COUNT_KEY, key), n=n) for key, n in sorted(counts.items()) if n]
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    table = AnswerCount.__table__
+    statement = insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(COUNT_KEY), set_={"n": table.c.n + statement.excluded.n}
+    )
+    connection.execute(statement, rows)
+
+
+_COUNTED = ("id", "questionnaire_version_id", "submitted_at", "inspection_id", "channel", "language")
+
+
+def _facets(response: Response, old: bool = False) -> tuple:
+    state = inspect(response)
+    values = []
+    for name in _COUNTED:
+        value = getattr(response, name)
+        if old:
+            history = state.attrs[name].history
+            if history.deleted:
+                value = history.deleted[0]
+        values.append(value)
+    return tuple(values)
+
+
+def _pairs(answers: Iterable[Answer]) -> list[tuple[str, str]]:
+    return [(answer.question_code, answer.value) for answer in answers]
+
+
+@event.listens_for(Session, "after_flush")
+def _count_flushed_answers(session: Session, _flush_context) -> None:
+    """Keep answer_counts equal to the responses and answers this flush wrote or deleted."""
+    responses = {id(o): o for o in session.new if isinstance(o, Response)}
+    deleted = {id(o): o for o in session.deleted if isinstance(o, Response)}
+    added: dict[int, list[Answer]] = {}
+    removed: dict[int, list[Answer]] = {}
+    for answers, found in ((added, session.new), (removed, session.deleted)):
+        for obj in found:
+            if isinstance(obj, Answer) and obj.response is not None:
+                owner = obj.response
+                if id(owner) not in responses and id(owner) not in deleted:
+                    answers.setdefault(id(owner), []).append(obj)
+    changed = {id(o): o for o in session.dirty if isinstance(o, Response) and id(o) not in deleted
+               and any(inspect(o).attrs[name].history.has_changes() for name in _COUNTED)}
+    for key in set(added) | set(removed):
+        owner = next(a.response for a in added.get(key, []) + removed.get(key, []))
+        changed.setdefault(key, owner)
+    if not (responses or deleted or changed):
+        return
+    counts: Counter = Counter()
+    for response in responses.values():
+        count_rows(*_facets(response), _pairs(response.answers), into=counts)
+    for response in deleted.values():
+        count_rows(*_facets(response, old=True), _pairs(response.answers), sign=-1, into=counts)
+    for key, response in changed.items():
+        now = [a for a in response.answers if a not in removed.get(key, [])]
+        before = [a for a in now if a not in added.get(key, [])] + removed.get(key, [])
+        count_rows(*_facets(response, old=True), _pairs(before), sign=-1, into=counts)
+        count_rows(*_facets(response), _pairs(now), into=counts)
+    add_counts(session.connection(), counts)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
 from . import get_db
-from .retention import RetentionPolicy, purge
+from .retention import PURGE_STEPS, RetentionPolicy, purge
 
 
 @click.command("purge")
@@ -20,8 +22,9 @@ def purge_command() -> None:
         draft_hours=config["DRAFT_HOURS"],
         invitation_days=config["INVITATION_RETENTION_DAYS"],
     )
-    with get_db().session() as session:
-        report = purge(session, policy)
+    with get_db().session() as session, click.progressbar(
+            length=PURGE_STEPS, label="Applying the retention policy", file=sys.stderr) as bar:
+        report = purge(session, policy, progress=bar.update)
     click.echo(
         f"Blanked {report.comments_blanked} comments older than {policy.comment_days} days; "
         f"deleted {report.drafts_deleted} drafts and {report.invitations_deleted} finished invitations."

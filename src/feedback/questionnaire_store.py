@@ -25,6 +25,20 @@ def questionnaire_row(session: Session, code: str) -> Questionnaire:
     return current_version(session, definition).questionnaire
 
 
+# Definitions are frozen and declared once: describe each once a process, not on every response.
+_DESCRIBED: dict[int, tuple[QuestionnaireDefinition, str, dict]] = {}
+
+
+def _described(definition: QuestionnaireDefinition) -> tuple[str, dict]:
+    """Return the definition's fingerprint and snapshot, in the source language."""
+    kept = _DESCRIBED.get(id(definition))
+    if kept is None or kept[0] is not definition:
+        with force_locale("en_GB"):
+            kept = (definition, definition.fingerprint(), definition.snapshot())
+        _DESCRIBED[id(definition)] = kept
+    return kept[1], kept[2]
+
+
 def current_version(session: Session, definition: QuestionnaireDefinition) -> QuestionnaireVersion:
     """Return the stored row for the definition's version, creating it on first use."""
     found = session.execute(
@@ -32,9 +46,7 @@ def current_version(session: Session, definition: QuestionnaireDefinition) -> Qu
         .join(Questionnaire)
         .where(Questionnaire.code == definition.code, QuestionnaireVersion.version == definition.version)
     ).scalar_one_or_none()
-    with force_locale("en_GB"):
-        fingerprint = definition.fingerprint()
-        snapshot = definition.snapshot()
+    fingerprint, snapshot = _described(definition)
     if found is not None:
         if found.fingerprint != fingerprint:
             raise DefinitionChanged(

@@ -208,6 +208,8 @@ def store_response(
                 answers=list(answer_rows(definition, answers)),
             )
             session.add(response)
+            # The flush also adds the response to answer_counts (models._count_flushed_answers),
+            # in this savepoint: stored and counted together, or neither.
             session.flush()
             queue_alerts(session, definition, response)
             if on_stored is not None:

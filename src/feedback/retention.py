@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Callable
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
@@ -27,9 +28,18 @@ class PurgeReport:
     invitations_deleted: int
 
 
-def purge(session: Session, policy: RetentionPolicy, now: datetime | None = None) -> PurgeReport:
-    """Apply the policy and commit; safe to run again at any time."""
+PURGE_STEPS = 3
+
+
+def purge(session: Session, policy: RetentionPolicy, now: datetime | None = None,
+          progress: Callable[[int], None] | None = None) -> PurgeReport:
+    """Apply the policy and commit; safe to run again at any time.
+
+    `progress(1)` is called after each of the PURGE_STEPS steps (for a progress bar). Responses
+    are never deleted, so the answer counts do not change.
+    """
     now = now or utcnow()
+    step = progress or (lambda _n: None)
     comment_cutoff = now - timedelta(days=policy.comment_days)
     # Free text is blanked rather than deleted, so the number of comments stays in the results.
     old_responses = select(Response.id).where(Response.submitted_at < comment_cutoff)
@@ -39,6 +49,7 @@ def purge(session: Session, policy: RetentionPolicy, now: datetime | None = None
         .values(text=None)
         .execution_options(synchronize_session=False)
     ).rowcount
+    step(1)
     drafts = session.execute(
         delete(Draft)
         .where(or_(
@@ -47,6 +58,7 @@ def purge(session: Session, policy: RetentionPolicy, now: datetime | None = None
         ))
         .execution_options(synchronize_session=False)
     ).rowcount
+    step(1)
     invitation_cutoff = now - timedelta(days=policy.invitation_days)
     finished = select(Invitation.id).where(or_(
         Invitation.expires_at < invitation_cutoff,
@@ -65,4 +77,5 @@ def purge(session: Session, policy: RetentionPolicy, now: datetime | None = None
             delete(Invitation).where(Invitation.id.in_(finished_ids)).execution_options(synchronize_session=False)
         ).rowcount
     session.commit()
+    step(1)
     return PurgeReport(blanked, drafts, invitations)

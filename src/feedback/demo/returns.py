@@ -26,6 +26,7 @@ questionnaire's snapshot under flask_babel.force_locale.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
@@ -34,7 +35,7 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from .. import questionnaires
-from ..models import Answer, Inspection, Organisation, Programme, Response
+from ..models import Answer, Inspection, Organisation, Programme, Response, add_counts, count_rows
 from ..questionnaire_store import current_version
 from ..questionnaires import FREE_TEXT, QuestionnaireDefinition
 from ..results.arithmetic import percent
@@ -473,7 +474,9 @@ def load_demo_returns(session: Session, rng_seed: int = 2012) -> dict[str, int]:
 
     ids = _insert_responses(session, response_rows)
     answer_rows = []
-    for response_id, given in zip(ids, answer_sets):
+    counts: Counter = Counter()
+    for response_id, row, given in zip(ids, response_rows, answer_sets):
+        first = len(answer_rows)
         for code, value in given.items():
             if isinstance(value, list):
                 answer_rows += [(response_id, code, choice, None) for choice in value]
@@ -481,7 +484,12 @@ def load_demo_returns(session: Session, rng_seed: int = 2012) -> dict[str, int]:
                 answer_rows.append((response_id, code, "text", value))
             else:
                 answer_rows.append((response_id, code, value, None))
+        # Bulk inserts pass the ORM by, so the answer counts are added here, in the same transaction.
+        count_rows(response_id, row["questionnaire_version_id"], row["submitted_at"], row["inspection_id"],
+                   row["channel"], row["language"], [(a[1], a[2]) for a in answer_rows[first:]],
+                   into=counts)
     _insert_answers(session, answer_rows)
+    add_counts(session.connection(), counts)
     return loaded
 
 

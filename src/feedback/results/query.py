@@ -10,20 +10,36 @@ Three statements make the counts for any filter and grouping:
 They read responses through ix_responses_version_submitted (version, submitted_at) and answers
 through the (response_id, question_code, value) unique index. Only counts leave the database:
 never the text of an answer.
+
+Whenever the filters allow, the same counts come instead from answer_counts (models.AnswerCount),
+kept as answers arrive: national rows by UK month and by UK day, and rows by month and
+inspection. A period is read as its whole months plus the days at either end, so the cost of a
+figure grows with the months and days it covers, not with the answers. Equality filters,
+breakdowns by an "About you" answer and skip rules on multiple-choice answers need each
+response's own answers, and read the raw tables; so do the days at either end of a period when
+a place (programme, region, organisation, inspection) filters or groups them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
+from datetime import date, timedelta
 from typing import Any, Callable, Iterable
 
-from sqlalchemy import and_, case, distinct, exists, func, select
+from sqlalchemy import and_, case, distinct, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..models import (
+    ALL_INSPECTIONS,
     CHANNELS,
+    COUNT_ANSWERS,
+    COUNT_EXTRA_CHOICES,
+    COUNT_RESPONSES,
     LANGUAGES,
+    SPAN_DAY,
+    SPAN_MONTH,
     Answer,
+    AnswerCount,
     Inspection,
     Organisation,
     Programme,
@@ -122,7 +138,7 @@ def load_scope(session: Session, definition: QuestionnaireDefinition) -> Scope:
 class _Query:
     """The FROM and WHERE shared by the three counting statements, and the group column."""
 
-    def __init__(self, scope: Scope, filters: Filters, by: str | None):
+    def __init__(self, scope: Scope, filters: Filters, by: str | None, days: Period | None = None):
         self.scope = scope
         self.filters = filters
         self.by = by
@@ -130,7 +146,8 @@ class _Query:
         self.joins: set[str] = set()
         self.group_answer = None
         self.group = self._group_column(by)
-        self._apply(filters)
+        # `days` counts only part of the period (its days at either end), grouped as the whole.
+        self._apply(filters if days is None else replace(filters, period=days))
 
     def _need(self, *tables: str) -> None:
         self.joins.update(tables)
@@ -233,10 +250,23 @@ def count(session: Session, scope: Scope, filters: Filters | None = None,
           by: str | None = None) -> dict[Any, Counts]:
     """Count responses and answers, one Counts per group (the key None when not grouped)."""
     filters = filters or Filters()
-    query = _Query(scope, filters, by)
-    grouped: dict[Any, Counts] = {}
+    _Query(scope, filters, by)  # a grouping it cannot make is a FilterError, with or without rows
     if not scope.version_ids:
         return {} if by else {None: Counts()}
+    if counted_ahead(scope, filters, by):
+        grouped = _count_from_table(session, scope, filters, by)
+    else:
+        grouped = _count_raw(session, scope, filters, by)
+    if not by:
+        return {None: grouped.get(None, Counts())}
+    return _normalise_groups(scope, by, grouped)
+
+
+def _count_raw(session: Session, scope: Scope, filters: Filters, by: str | None,
+               days: Period | None = None) -> dict[Any, Counts]:
+    """Count from responses and answers themselves (only `days` of the period, if given)."""
+    query = _Query(scope, filters, by, days)
+    grouped: dict[Any, Counts] = {}
 
     def counts_for(row) -> Counts:
         key = row.group_key if by else None
@@ -272,10 +302,130 @@ def count(session: Session, scope: Scope, filters: Filters | None = None,
         ).where(Answer.question_code == rule.question, Answer.value.in_(sorted(rule.answers)))
         for row in session.execute(holds):
             counts_for(row).condition_holds[question.code] = row.n
+    return grouped
 
-    if not by:
-        return {None: grouped.get(None, Counts())}
-    return _normalise_groups(scope, by, grouped)
+
+# --- From answer_counts ----------------------------------------------------------------------
+
+PLACES = PLACE_FILTERS
+
+
+def counted_ahead(scope: Scope, filters: Filters, by: str | None) -> bool:
+    """Say whether answer_counts can give these counts exactly."""
+    if filters.equality or (by is not None and by not in GROUPINGS):
+        return False
+    definition = scope.definition
+    for question in definition.all_questions:
+        rule = question.asked_if
+        depends_on = definition.question(rule.question) if rule else None
+        if depends_on is not None and depends_on.kind == MULTIPLE:
+            return False  # who the rule held for is a fact about each response
+    return True
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def whole_months(period: Period | None) -> tuple[tuple[date, date] | None, list[Period]]:
+    """Split a period into its whole UK months [first, end) and the days left at either end."""
+    if period is None:
+        return (date.min, date.max), []
+    first, last = period.first_day, period.last_day
+    start = first if first.day == 1 else _next_month(first)
+    end = (last + timedelta(days=1)).replace(day=1)
+    if start >= end:
+        return None, [period]
+    edges = []
+    if first < start:
+        edges.append(Period.days(first, start - timedelta(days=1)))
+    if end <= last:
+        edges.append(Period.days(end, last))
+    return (start, end), edges
+
+
+def _count_from_table(session: Session, scope: Scope, filters: Filters,
+                      by: str | None) -> dict[Any, Counts]:
+    """Add up answer_counts: whole months from month rows, the days at either end from day rows."""
+    table = AnswerCount
+    months, edges = whole_months(filters.period)
+    place = by in PLACES or any(getattr(filters, name) is not None for name in PLACES)
+    grouped: dict[Any, Counts] = {}
+    spans = []
+    if months is not None:
+        spans.append(and_(table.span == SPAN_MONTH, table.day >= months[0], table.day < months[1]))
+    if place:
+        # Months by inspection; the days at the ends from the responses themselves.
+        for edge in edges:
+            for key, counts in _count_raw(session, scope, filters, by, days=edge).items():
+                grouped[key] = grouped[key].add(counts) if key in grouped else counts
+    else:
+        spans += [and_(table.span == SPAN_DAY, table.day >= edge.first_day, table.day <= edge.last_day)
+                  for edge in edges]
+    if not spans:
+        return grouped
+
+    conditions = [table.questionnaire_version_id.in_(scope.version_ids), or_(*spans)]
+    if place:
+        conditions.append(table.inspection_id != ALL_INSPECTIONS)
+    else:
+        conditions.append(table.inspection_id == ALL_INSPECTIONS)
+    if filters.channel is not None:
+        conditions.append(table.channel == filters.channel)
+    if filters.language is not None:
+        conditions.append(table.language == filters.language)
+    places = {"inspection": Inspection.code, "programme": Programme.code,
+              "organisation": Organisation.code, "region": Organisation.region_code}
+    for name, column in places.items():
+        if getattr(filters, name) is not None:
+            conditions.append(column == getattr(filters, name))
+    if by in ("quarter", "month"):
+        group = case(*[(and_(table.day >= p.first_day, table.day <= p.last_day), p.code)
+                       for p in filters.period.subdivide(by)], else_=None)
+    elif by in places:
+        group = places[by]
+    elif by is not None:
+        group = getattr(table, by)  # channel, language
+    else:
+        group = None
+
+    joined = AnswerCount.__table__
+    if place:
+        joined = (joined.outerjoin(Inspection, table.inspection_id == Inspection.id)
+                  .outerjoin(Organisation, Inspection.organisation_id == Organisation.id)
+                  .outerjoin(Programme, Inspection.programme_id == Programme.id))
+    facts = [table.kind, table.questionnaire_version_id, table.question_code, table.value]
+    keyed = [group.label("group_key")] if group is not None else []
+    statement = (select(*keyed, *facts, func.sum(table.n).label("n")).select_from(joined)
+                 .where(*conditions).group_by(*([group] if group is not None else []), *facts))
+
+    found: dict[Any, Counts] = {}
+    extra: dict[Any, dict[str, int]] = {}
+    for row in session.execute(statement):
+        key = row.group_key if group is not None else None
+        counts = found.setdefault(key, Counts())
+        n = int(row.n)
+        if row.kind == COUNT_RESPONSES:
+            versions = counts.responses_by_version
+            versions[row.questionnaire_version_id] = versions.get(row.questionnaire_version_id, 0) + n
+        elif row.kind == COUNT_ANSWERS:
+            counts.values[(row.question_code, row.value)] = n
+        elif row.kind == COUNT_EXTRA_CHOICES:
+            extra.setdefault(key, {})[row.question_code] = n
+    multiple = [q.code for q in scope.definition.all_questions if q.kind == MULTIPLE]
+    for key, counts in found.items():
+        # Rows left at nought by deleted responses are no counts at all.
+        counts.responses_by_version = {v: n for v, n in counts.responses_by_version.items() if n}
+        counts.values = {k: n for k, n in counts.values.items() if n}
+        for code in multiple:
+            # Responses answering = choices made - the choices beyond each response's first.
+            answering = sum(n for (q, _), n in counts.values.items() if q == code)
+            answering -= extra.get(key, {}).get(code, 0)
+            if answering:
+                counts.respondents[code] = answering
+        if counts.responses_by_version or counts.values:
+            grouped[key] = grouped[key].add(counts) if key in grouped else counts
+    return grouped
 
 
 def _normalise_groups(scope: Scope, by: str, grouped: dict[Any, Counts]) -> dict[Any, Counts]:
