@@ -11,6 +11,7 @@ bp = Blueprint("assets", __name__)
 
 APP_ASSETS = Path(__file__).resolve().parent.parent / "static"
 ONE_YEAR = 60 * 60 * 24 * 365
+TEXT_SUFFIXES = {".css", ".js", ".mjs", ".svg", ".json", ".webmanifest", ".map"}
 
 
 @bp.route("/assets/<path:filename>")
@@ -22,5 +23,10 @@ def asset(filename: str):
             candidate = safe_join(root, filename)
             if candidate and Path(candidate).is_file():
                 response = send_from_directory(root, filename, max_age=ONE_YEAR if "fonts/" in filename else 3600)
+                if Path(filename).suffix in TEXT_SUFFIXES and response.status_code == 200:
+                    # Read small text files whole, so they are compressed like any page and the
+                    # file is closed with the response (a compressed stream would keep it open).
+                    response.direct_passthrough = False
+                    response.make_sequence()
                 return response
     abort(404)
