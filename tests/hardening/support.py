@@ -235,6 +235,17 @@ class Gunicorn:
                 found.append(int(entry.name))
         return found
 
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the master and its live workers."""
+        ticks = 0
+        for pid in self.group():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def workers(self) -> list[int]:
         return [pid for pid in self.group() if pid != self.process.pid]
 

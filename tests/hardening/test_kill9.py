@@ -23,13 +23,13 @@ from .support import Gunicorn, drive, server_problems, stored
 pytestmark = pytest.mark.slow
 
 CLIENTS = 50
-KILL_AFTER = 60  # acknowledged responses before the kill
+KILL_AFTER = 25  # acknowledged responses before the kill
 MOST = 2000  # journeys the load may start (it is stopped by the kill long before)
 TIME_LIMIT = 90
 AFTER_RESTART = 20
 
 
-def test_kill9_mid_load_loses_no_acknowledged_response(served, tmp_path, numbers):
+def test_kill9_mid_load_loses_no_acknowledged_response(served, redis_client, tmp_path, numbers):
     backend, url, link = served
     acknowledged_so_far = []
     stop = threading.Event()

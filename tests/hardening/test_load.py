@@ -56,8 +56,11 @@ def server(request, tmp_path_factory, redis_client):
 def test_load_run_stores_every_acknowledged_response_once(server, redis_client, numbers):
     assert len(server.workers()) == 4, "gunicorn should run 4 workers"
     before = stored(server.database_url).responses
+    server_cpu, client_cpu = server.cpu_seconds(), time.process_time()
     result = drive(server.base_url, server.link, RESPONSES, CLIENTS, TIME_LIMIT)
-    numbers(result.summary(f"{server.backend}, {CLIENTS} clients, gunicorn 4 workers"))
+    server_cpu, client_cpu = server.cpu_seconds() - server_cpu, time.process_time() - client_cpu
+    numbers(result.summary(f"{server.backend}, {CLIENTS} clients, gunicorn 4 workers")
+            + f"; CPU: server {server_cpu:.0f} s, client {client_cpu:.0f} s")
 
     errors = [j.error for j in result.journeys if j.error]
     assert not errors, errors[:5]
