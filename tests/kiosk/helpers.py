@@ -8,14 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from feedback.models import Response
+# axe-core is run exactly as tests/browser runs it (same tags, same one allowed node).
+from tests.browser.helpers import axe_violations, describe_violations  # noqa: F401
 from tests.conftest import BACKENDS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-AXE_SCRIPT = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots" / "kiosk"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-# The GOV.UK back link sits outside every landmark on purpose (see tests/browser/helpers.py).
-ALLOWED = {("region", ".govuk-back-link")}
 
 # How the page looks and behaves does not depend on the database: the browser tests run on
 # the first backend only. The sync endpoint's exactly-once storage is tested on both backends
@@ -227,36 +225,6 @@ class Keyboard:
 
 
 # --- axe-core -------------------------------------------------------------------------------
-
-
-def axe_violations(page) -> list[dict]:
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.add_script_tag(path=str(AXE_SCRIPT))
-    violations = page.evaluate(
-        """tags => axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
-            .then(r => r.violations.map(v => ({
-              id: v.id, impact: v.impact, help: v.help,
-              nodes: v.nodes.map(n => ({target: n.target.join(" "), summary: n.failureSummary})),
-            })))""",
-        AXE_TAGS,
-    )
-    found = []
-    for violation in violations:
-        violation["nodes"] = [n for n in violation["nodes"] if (violation["id"], n["target"]) not in ALLOWED]
-        if violation["nodes"]:
-            found.append(violation)
-    return found
-
-
-def describe_violations(found: dict[str, list[dict]]) -> str:
-    lines = []
-    for where, violations in found.items():
-        for v in violations:
-            lines.append(f"{where}: {v['id']} ({v['impact']}): {v['help']}")
-            for node in v["nodes"][:3]:
-                lines.append(f"    {node['target']}")
-                lines.append("      " + (node["summary"] or "").replace("\n", "\n      "))
-    return "\n".join(lines)
 
 
 def screenshot(page, name: str) -> None:
