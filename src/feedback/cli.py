@@ -30,6 +30,7 @@ from .invitation_emails import (
     send_reminders,
 )
 from .invitations import InvitationError, create_invitation, default_language
+from .cli_lookup import find_inspection
 from .config_cli import check_config
 from .export_cli import export_command
 from .purge_cli import purge_command
@@ -67,16 +68,6 @@ def db_revision(message: str) -> None:
     alembic_command.revision(
         alembic_config(current_app.config["DATABASE_URL"]), message=message, autogenerate=True
     )
-
-
-def find_inspection(session, reference: str) -> Inspection:
-    query = select(Inspection).where(
-        Inspection.id == int(reference) if reference.isdigit() else Inspection.code == reference
-    )
-    inspection = session.execute(query).scalar_one_or_none()
-    if inspection is None:
-        raise click.BadParameter(f"no inspection {reference!r}", param_hint="--inspection")
-    return inspection
 
 
 def invitation_link(path: str) -> str:

@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from .cli_lookup import find_inspection
 from . import get_db, kiosk
 from .clock import utcnow
 from .i18n import format_day
@@ -37,15 +38,7 @@ def qr_text(link: str) -> str:
 
 
 def _inspection(session, reference: str | None) -> Inspection | None:
-    if reference is None:
-        return None
-    query = select(Inspection).where(
-        Inspection.id == int(reference) if reference.isdigit() else Inspection.code == reference
-    )
-    inspection = session.execute(query).scalar_one_or_none()
-    if inspection is None:
-        raise click.BadParameter(f"no inspection {reference!r}", param_hint="--inspection")
-    return inspection
+    return None if reference is None else find_inspection(session, reference)
 
 
 @kiosk_group.command("enrol")
