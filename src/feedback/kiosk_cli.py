@@ -10,7 +10,6 @@ import segno
 from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
-from sqlalchemy import select
 
 from .cli_lookup import find_inspection
 from . import get_db, kiosk
