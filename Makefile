@@ -37,10 +37,15 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
-assets: node_modules/.installed
+assets: node_modules/.installed build/assets/frontend.min.css
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# GOV.UK Frontend compiled with a system font stack and no GDS Transport (for service.gov.uk
+# only); served as /assets/frontend.min.css.
+build/assets/frontend.min.css: src/feedback/static/sass/frontend.scss node_modules/.installed
+	node_modules/.bin/sass --pkg-importer=node --style=compressed --no-source-map $< $@
 
 translations: python-deps
 	$(BIN)/feedback translate compile
