@@ -37,10 +37,10 @@ def test_healthz_answers_while_the_database_answers(client):
 
 
 def test_govuk_assets_are_served(client):
-    with client.get("/assets/govuk-frontend.min.css") as css:
+    with client.get("/assets/frontend.min.css") as css:  # built by `make assets`; see test_assets.py
         assert css.status_code == 200 and css.mimetype == "text/css"
-    with client.get("/assets/fonts/light-94a07e06a1-v2.woff2") as font:
-        assert font.status_code == 200
+    with client.get("/assets/govuk-frontend.min.js") as script:
+        assert script.status_code == 200
     with client.get("/assets/app.css") as app_css:
         assert app_css.status_code == 200
     assert client.get("/assets/../pyproject.toml").status_code == 404

@@ -19,10 +19,14 @@ def test_the_service_worker_is_served_from_the_kiosk_with_its_version_and_files(
     urls = json.loads(precache)
     assert urls[:2] == ["/kiosk/", "/kiosk/offline"]
     assert "/assets/kiosk/kiosk.js" in urls and "/assets/kiosk/queue.js" in urls
-    assert any(url.startswith("/assets/fonts/") and url.endswith(".woff2") for url in urls)
+    assert "/assets/frontend.min.css" in urls
+    # No web fonts: the kiosk uses the tablet's own (GDS Transport is for service.gov.uk only).
+    assert not [url for url in urls if "/fonts/" in url or re.search(r"\.(woff2?|ttf|otf|eot)$", url)]
     for url in urls[2:]:
         with client.get(url) as asset:
             assert asset.status_code == 200, url
+            if asset.mimetype == "text/css":
+                assert "@font-face" not in asset.get_data(as_text=True), url
     assert client.get("/kiosk/sw.js").get_data(as_text=True) == source  # the same version each time
     assert version
 

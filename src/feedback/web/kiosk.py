@@ -49,7 +49,7 @@ from ..forms import EmptyForm
 from ..i18n import LANGUAGES, format_day
 from ..models import Device, Inspection
 from ..questionnaires import FREE_TEXT
-from .assets import APP_ASSETS
+from .assets import APP_ASSETS, BUILT_ASSETS
 from .auth import current_staff, staff_required
 from .components import plural_messages
 
@@ -327,12 +327,12 @@ def offline():
 
 
 def precache_urls() -> list[str]:
-    fonts = font_urls()
+    # No fonts: the stylesheets use the tablet's own (see static/sass/frontend.scss).
     return [
         url_for("kiosk.shell"),
         url_for("kiosk.offline"),
         url_for("kiosk.manifest"),
-        "/assets/govuk-frontend.min.css",
+        "/assets/frontend.min.css",
         "/assets/govuk-frontend.min.js",
         "/assets/app.css",
         "/assets/kiosk/kiosk.css",
@@ -341,25 +341,15 @@ def precache_urls() -> list[str]:
         "/assets/kiosk/icon.svg",
         "/assets/kiosk/icon-192.png",
         "/assets/kiosk/icon-512.png",
-        *fonts,
     ]
-
-
-def font_urls() -> list[str]:
-    found = []
-    for directory in current_app.config["ASSETS_DIRECTORIES"]:
-        fonts = Path(directory) / "assets" / "fonts"
-        if fonts.is_dir():
-            found += [f"/assets/fonts/{p.name}" for p in sorted(fonts.glob("*.woff2"))]
-    return found
 
 
 def cached_files() -> list[Path]:
     """The files behind the precached assets (the pages are fetched afresh whenever online)."""
     files = [path for path in sorted(STATIC.rglob("*")) if path.is_file()]
-    files.append(APP_ASSETS / "app.css")
+    files += [APP_ASSETS / "app.css", BUILT_ASSETS / "frontend.min.css"]
     for directory in current_app.config["ASSETS_DIRECTORIES"]:
-        files += [Path(directory) / name for name in ("govuk-frontend.min.css", "govuk-frontend.min.js")]
+        files.append(Path(directory) / "govuk-frontend.min.js")
     return [path for path in files if path.is_file()]
 
 
