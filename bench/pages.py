@@ -5,12 +5,13 @@ A client that accepts Brotli and gzip, as browsers do, against gunicorn (4 worke
 headers and the body as encoded (never decoded).
 
 - Kiosk, first load: the shell page, every asset it links or imports, and everything its
-  service worker precaches (sw.js itself, the offline page, the manifest, fonts, icons),
+  service worker precaches (sw.js itself, the offline page, the manifest, icons, and any font),
   each URL once. The kiosk is client-side: its next screens are <template>s already in the
   shell, so they transfer nothing; the one request a finished response makes is the sync POST.
-- Web link, first screen: the invitation's start page and its assets (CSS, scripts, the two
-  fonts the CSS uses). Each next question screen, with the assets cached: the POST of the
-  answer, its redirect, and the GET of the next page.
+- Web link, first screen: the invitation's start page and its assets (CSS, scripts, and any
+  font the CSS uses: none since GOV.UK Frontend is built with a system font stack). Each next
+  question screen, with the assets cached: the POST of the answer, its redirect, and the GET
+  of the next page.
 
 Server time per page: the median time for the page's request on loopback, one client at a time.
 
@@ -79,9 +80,9 @@ def script_imports(source: str, base: str) -> list[str]:
     return [urljoin(base, p) for p in re.findall(r'(?:import|from)\s*["\']([^"\']+\.m?js)["\']', source)]
 
 
-def css_fonts(source: str) -> list[str]:
+def css_fonts(source: str, base: str) -> list[str]:
     """The woff2 files a stylesheet uses (browsers take woff2 and skip the woff fallbacks)."""
-    return sorted(set(re.findall(r'url\(["\']?(/assets/fonts/[^"\')]+\.woff2)', source)))
+    return sorted({urljoin(base, p) for p in re.findall(r'url\(["\']?([^"\')]+\.woff2)', source)})
 
 
 def first_load(http, base: str, page_path: str, extra: list[str] = ()) -> tuple[int, dict[str, int], str]:
@@ -103,7 +104,7 @@ def first_load(http, base: str, page_path: str, extra: list[str] = ()) -> tuple[
         if "javascript" in kind:
             queue += [p for p in script_imports(text_of(response), path) if p.startswith("/")]
         elif "css" in kind:
-            queue += css_fonts(text_of(response))
+            queue += [p for p in css_fonts(text_of(response), path) if p.startswith("/")]
     return sum(sizes.values()), sizes, html
 
 
@@ -228,7 +229,7 @@ def main(argv=None) -> int:
                 f"{path.split('?')[0][:40]} {size:,}" for path, size in sorted(sizes.items(), key=lambda x: -x[1])))
             notes.append("Web link next screens (bytes): " + ", ".join(f"{c} {s:,}" for c, s, _ in next_screens))
     notes.append("Compression: flask-compress (Brotli level 5, else gzip) on pages, CSS, scripts, JSON; "
-                 "fonts are woff2, compressed already. Assets under /assets keep their cache lifetimes.")
+                 "no web fonts (a system font stack). Assets under /assets keep their cache lifetimes.")
     for row in rows:
         print(row)
     for note in notes:
