@@ -504,3 +504,36 @@ def _count_flushed_answers(session: Session, _flush_context) -> None:
         count_rows(*_facets(response, old=True), _pairs(before), sign=-1, into=counts)
         count_rows(*_facets(response), _pairs(now), into=counts)
     add_counts(session.connection(), counts)
+
+
+# --- Slack requests waiting for their answer ---------------------------------------------------
+
+class SlackRequest(Base):
+    """A Slack request acknowledged and waiting to be answered by `feedback slack worker`.
+
+    A /feedback command, a "Share in channel" button pressed, or the App Home opened: the web
+    process stores it and acknowledges; a worker claims it (attempts + 1, leased until
+    next_attempt_at), works the answer out, sends it, and sets done_at and outcome. `text` is
+    what the person typed (or the share button's value); `response_url` is where Slack takes
+    the answer, for 30 minutes (expires_at).
+    """
+
+    __tablename__ = "slack_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # command, share, home
+    user_id: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text, default="")
+    response_url: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    outcome: Mapped[str | None] = mapped_column(String(20))  # answered, failed, given_up
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+# Only the requests still waiting are indexed: the workers' one query.
+Index("ix_slack_requests_waiting", SlackRequest.next_attempt_at, SlackRequest.id,
+      postgresql_where=SlackRequest.done_at.is_(None), sqlite_where=SlackRequest.done_at.is_(None))
