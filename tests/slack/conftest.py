@@ -1,17 +1,16 @@
 """Fixtures: the service with Slack configured against a local recorder of the Web API.
 
 `app` here replaces the project's: the same fresh database (SQLite and PostgreSQL), with
-SLACK_* settings pointing at a SlackRecorder. The bot the factory builds (a thread pool,
-acknowledging before the work is done, as in production) is swapped for one that does its lazy
-work synchronously, so tests can assert on what reached Slack; `threaded_bot` puts the
-production one back for the timing test.
+SLACK_* settings pointing at a SlackRecorder, and the bot as production builds it: requests are
+queued and acknowledged, nothing more. `worker` answers them (feedback.slack.worker) when a test
+says `worker.drain()`, so tests can assert on what reached Slack, and on what was stored, in
+between.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from concurrent.futures import Executor, Future
 from urllib.parse import urlencode
 
 import pytest
@@ -19,8 +18,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from feedback import create_app
 from feedback.slack import posting
-from feedback.slack.app import build_slack_app
-from feedback.web import slack as slack_web
+from feedback.slack.worker import Worker
 from tests.conftest import test_config
 from tests.slack.recorder import SlackRecorder
 
@@ -28,18 +26,6 @@ SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-test-token"
 CHANNEL = "C0DIGEST"
 BASE_URL = "https://feedback.example"
-
-
-class InlineExecutor(Executor):
-    """Run submitted work at once, on the caller's thread: lazy listeners become deterministic."""
-
-    def submit(self, fn, /, *args, **kwargs):
-        future = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as error:  # handed back through the future, as a pool would
-            future.set_exception(error)
-        return future
 
 
 @pytest.fixture
@@ -72,19 +58,14 @@ def app(database_url, slack):
         SLACK_API_URL=slack.api_url,
     )
     application = create_app(config)
-    slack_web.install(application, build_slack_app(application, executor=InlineExecutor(),
-                                                    process_before_response=True))
     yield application
-    application.extensions["slack"].close()
     application.extensions["database"].dispose()
 
 
 @pytest.fixture
-def threaded_bot(app):
-    """The bot as production builds it: a thread pool, acknowledging before the work is done."""
-    bot = build_slack_app(app)
-    slack_web.install(app, bot)
-    return bot
+def worker(app):
+    """The worker that answers queued requests, on the test's app; tests call `drain()`."""
+    return Worker.from_app(app)
 
 
 @pytest.fixture

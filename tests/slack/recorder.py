@@ -9,7 +9,8 @@
 It listens on 127.0.0.1 on a port the system chooses (port 0), in a thread of its own, one
 request a connection, and stops cleanly on exit. It answers auth.test, chat.postMessage,
 chat.postEphemeral, users.info (locales set in `locales`), views.publish and response URLs,
-and can answer the next call of a method with 429 and Retry-After, or with an error.
+and can answer the next call of a method with 429 and Retry-After, or with an error (a
+response URL's 404 or 500 too).
 """
 
 from __future__ import annotations
@@ -81,10 +82,10 @@ class SlackRecorder:
             self._scripted.setdefault(method, []).append(
                 (429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)}))
 
-    def fail_next(self, method: str, error: str = "channel_not_found") -> None:
-        """Answer the next call of `method` as Slack refuses: 200 with ok false."""
+    def fail_next(self, method: str, error: str = "channel_not_found", status: int = 200) -> None:
+        """Answer the next call of `method` as Slack refuses: 200 with ok false, or `status`."""
         with self._lock:
-            self._scripted.setdefault(method, []).append((200, {"ok": False, "error": error}, {}))
+            self._scripted.setdefault(method, []).append((status, {"ok": False, "error": error}, {}))
 
     def calls(self, method: str | None = None, ok_only: bool = True) -> list[Call]:
         with self._lock:

@@ -135,7 +135,7 @@ def test_send_alerts_needs_slack_configured(app, demo_data, runner):
     assert outcome.exit_code == 2 and "not configured" in outcome.output
 
 
-def test_text_from_people_and_the_database_reaches_slack_escaped(app, demo_data, runner, slack, client):
+def test_text_from_people_and_the_database_reaches_slack_escaped(app, demo_data, runner, slack, client, worker):
     organisation = demo_data.scalars(select(Organisation).where(Organisation.code == "trust-greater-manchester")).one()
     organisation.name = "Evil <!channel> Trust <https://x|y>"
     demo_data.commit()
@@ -143,6 +143,7 @@ def test_text_from_people_and_the_database_reaches_slack_escaped(app, demo_data,
     assert runner.invoke(args=["slack", "send-alerts"]).exit_code == 0
     post_command(client, slack, "inspection trust-greater-manchester")
     post_command(client, slack, "post-inspection-evaluation 2011-12 trust-greater-manchester", name="2")
+    assert worker.drain() == 2
 
     everything = slack.all_text()
     for raw in ("<!channel>", "<https://x|y>", "<@U0BOSS>"):
@@ -166,7 +167,7 @@ def test_welsh_and_both_languages_for_alerts(app, demo_data, runner, slack):
     assert len(post.blocks) <= 50
 
 
-def test_victims_and_young_peoples_comments_never_reach_slack(app, demo_returns, runner, client, slack):
+def test_victims_and_young_peoples_comments_never_reach_slack(app, demo_returns, runner, client, slack, worker):
     db = demo_returns
     secrets = {"youth-victims": "VICTIM-SECRET-1", "young-people": "CHILD-SECRET-2", "adult-victims": "VICTIM-SECRET-3",
                "adult-service-user": "SERVICE-USER-SECRET-4"}
@@ -188,6 +189,7 @@ def test_victims_and_young_peoples_comments_never_reach_slack(app, demo_returns,
         post_command(client, slack, text)
     body = home_opened_body()
     client.post("/slack/events", data=body, headers=signed_headers(body, content_type="application/json"))
+    assert worker.drain() == 7
 
     everything = slack.all_text()
     assert "An evaluation comment." in everything  # the one comment an alert may carry

@@ -1,179 +1,102 @@
-"""The Slack app: slack-bolt wiring from Slack's requests to the domain modules, and nothing more.
+"""The Slack app: slack-bolt wiring from Slack's requests to the queue of requests to answer.
 
-Built by `build_slack_app(flask_app)` when Slack is configured, never at import time. Every
-listener acknowledges at once (Slack allows three seconds) and does its work in a lazy
-listener: the answer follows through the response URL. With the default
-process_before_response=False, acknowledging and the lazy work both run on the executor's
-threads; some threads are kept free of lazy work, so a stuck database can slow answers but
-never an acknowledgement.
+Built by `build_slack_app(flask_app)` when Slack is configured, never at import time. Bolt
+verifies each request's signature; every listener then only stores the request
+(feedback.slack.pending: one INSERT, committed) and acknowledges, in the request's own thread
+(process_before_response=True: there is nothing left to do after the acknowledgement). No
+Slack method is called while acknowledging, not even auth.test. The
+answers are worked out and sent by `feedback slack worker` (feedback.slack.worker), in
+processes of their own, so no answer ever holds up an acknowledgement: Slack allows three
+seconds for it.
+
+If the request cannot be stored (the database unreachable), a command is acknowledged with
+the sorry text, in English and Welsh (the person's language is not known until Slack is asked).
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
-from concurrent.futures import Executor, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
 
 from flask import Flask
 from slack_bolt import App
+from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 
 from ..clock import utcnow
-from . import commands, home, posting
+from . import commands, pending, posting
 from .blocks import Message
 
 logger = logging.getLogger("feedback.slack")
 
-WORKERS = 8
-KEPT_FOR_ACKNOWLEDGING = 2
-
-
-class UserLanguages:
-    """Which language to answer a Slack user in: Welsh if their Slack locale is Welsh.
-
-    users.info (with include_locale) is asked once an hour a user at most; any failure means
-    English, not an error.
-    """
-
-    def __init__(self, ttl: float = 3600.0, size: int = 2000):
-        self.ttl = ttl
-        self.size = size
-        self._cache: dict[str, tuple[str, float]] = {}
-        self._lock = threading.Lock()
-
-    def language(self, client: WebClient, user_id: str | None) -> str:
-        if not user_id:
-            return "en"
-        now = time.monotonic()
-        with self._lock:
-            cached = self._cache.get(user_id)
-        if cached is not None and cached[1] > now:
-            return cached[0]
-        try:
-            found = posting.call("users.info", lambda: client.users_info(user=user_id, include_locale=True), 1)
-            locale = str((found.get("user") or {}).get("locale") or "")
-        except Exception:  # Slack unreachable or refusing: answer in English
-            logger.warning("users.info failed for a Slack user; answering in English", exc_info=True)
-            return "en"
-        language = "cy" if locale.lower().startswith("cy") else "en"
-        with self._lock:
-            if len(self._cache) >= self.size:
-                self._cache.clear()
-            self._cache[user_id] = (language, now + self.ttl)
-        return language
-
 
 @dataclass
 class SlackBot:
-    """The bolt App and what it owns; `close` waits for answers still being sent."""
+    """The bolt App; the answers are the worker's."""
 
     bolt: App
-    executor: Executor
-    languages: UserLanguages
 
     def close(self) -> None:
-        self.executor.shutdown(wait=True)
+        """Nothing to wait for: the requests are in the database."""
 
 
-def build_slack_app(flask_app: Flask, *, executor: Executor | None = None,
-                    process_before_response: bool = False) -> SlackBot:
+def build_slack_app(flask_app: Flask) -> SlackBot:
     """Build the bolt App for this service's configuration, with its listeners."""
     config = flask_app.config
-    base_url = config["PUBLIC_BASE_URL"]
-    digest_channel = config.get("SLACK_DIGEST_CHANNEL") or None
-    client = posting.client_from_config(config)
-    # Lazy work may take at most this many threads, so acknowledging always finds one.
-    slots = None
-    if executor is None:
-        executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="slack")
-        slots = threading.BoundedSemaphore(WORKERS - KEPT_FOR_ACKNOWLEDGING)
+
+    def authorize(enterprise_id, team_id, user_id) -> AuthorizeResult:
+        # The listeners call no Slack method (the worker does, with the bot token), so there is
+        # nothing to authorise with: no auth.test on the first request, nor when Slack is down.
+        return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, user_id=user_id)
+
     bolt = App(
-        client=client,  # the token lives in the client only (stack notes, pitfall 12)
+        client=WebClient(base_url=posting.client_from_config(config).base_url),  # no token here
+        authorize=authorize,
         signing_secret=config["SLACK_SIGNING_SECRET"],
-        token_verification_enabled=False,  # no auth.test while the service starts
-        process_before_response=process_before_response,
-        listener_executor=executor,
+        process_before_response=True,  # store, then acknowledge: no thread pool, no lazy work
         logger=logger,
         name="feedback",
     )
-    languages = UserLanguages()
 
-    def database():
-        return flask_app.extensions["database"].session()
-
-    @contextmanager
-    def slot() -> Iterator[bool]:
-        taken = slots.acquire(blocking=False) if slots is not None else True
+    def store(kind: str, user_id: str | None, **what: str | None) -> bool:
+        """Queue a request for the worker; False (and logged) if the database refused."""
         try:
-            yield taken
-        finally:
-            if taken and slots is not None:
-                slots.release()
+            with flask_app.extensions["database"].session() as session:
+                pending.enqueue(session, kind, user_id or "", utcnow(), **what)
+        except Exception:
+            logger.exception("a Slack request could not be queued")
+            return False
+        return True
 
-    def answer(respond, language: str, work: Callable[[], Message], **how: Any) -> bool:
-        """Do the work in the app's context and send the answer; say sorry rather than fail."""
-        answered = False
-        with slot() as free, flask_app.app_context():
-            if not free:
-                message = commands.busy(language)
-            else:
-                try:
-                    message, answered = work(), True
-                except Exception:
-                    logger.exception("a Slack answer failed")
-                    message = commands.failed(language)
-        if not answered:
-            how = {"response_type": "ephemeral", "replace_original": False}
-        respond(text=message.text, blocks=message.blocks, **how)
-        return answered
+    def sorry_in_both_languages() -> Message:
+        with flask_app.app_context():
+            english, welsh = commands.failed("en"), commands.failed("cy")
+        return Message(f"{english.text}\n\n{welsh.text}", english.blocks + welsh.blocks)
 
-    def acknowledge(ack) -> None:
-        ack()
-
-    def answer_command(body, respond, client) -> None:
-        text = body.get("text") or ""
-        language = languages.language(client, body.get("user_id"))
-
-        def work() -> Message:
-            with database() as session:
-                found = commands.answer(session, text, language, base_url, utcnow(), digest_channel)
-            return commands.with_share_button(found, text, language)
-
-        answer(respond, language, work, response_type="ephemeral")
-
-    def share_in_channel(body, respond) -> None:
-        action = (body.get("actions") or [{}])[0]
-        text, language = commands.read_share_value(action.get("value"))
-        user_id = (body.get("user") or {}).get("id", "")
-
-        def work() -> Message:
-            with database() as session:
-                found = commands.answer(session, text, language, base_url, utcnow(), digest_channel)
-            return commands.shared_by(found, user_id, language)
-
-        if answer(respond, language, work, response_type="in_channel", replace_original=False):
-            respond(delete_original=True)  # the private copy, now that everyone can see it
-
-    def publish_home(event, client) -> None:
-        if event.get("tab", "home") != "home" or not event.get("user"):
+    def queue_command(ack, body) -> None:
+        response_url = body.get("response_url")
+        if not response_url:  # nowhere to answer
+            ack()
             return
-        user_id = event["user"]
-        language = languages.language(client, user_id)
-        with slot() as free:
-            if not free:
-                return
-            try:
-                with flask_app.app_context(), database() as session:
-                    view = home.home_view(session, language, base_url, utcnow())
-                posting.call("views.publish", lambda: client.views_publish(user_id=user_id, view=view))
-            except Exception:
-                logger.exception("publishing the App Home failed")
+        if store(pending.COMMAND, body.get("user_id"), text=body.get("text") or "", response_url=response_url):
+            ack()
+        else:
+            sorry = sorry_in_both_languages()
+            ack(text=sorry.text, blocks=sorry.blocks)
 
-    bolt.command(commands.COMMAND)(ack=acknowledge, lazy=[answer_command])
-    bolt.action(commands.SHARE_ACTION)(ack=acknowledge, lazy=[share_in_channel])
-    bolt.event("app_home_opened")(ack=acknowledge, lazy=[publish_home])
-    return SlackBot(bolt, executor, languages)
+    def queue_share(ack, body) -> None:
+        ack()
+        action = (body.get("actions") or [{}])[0]
+        if body.get("response_url"):
+            store(pending.SHARE, (body.get("user") or {}).get("id"), text=str(action.get("value") or ""),
+                  response_url=body["response_url"])
+
+    def queue_home(ack, event) -> None:
+        ack()
+        if event.get("tab", "home") == "home" and event.get("user"):
+            store(pending.HOME, event["user"])
+
+    bolt.command(commands.COMMAND)(queue_command)
+    bolt.action(commands.SHARE_ACTION)(queue_share)
+    bolt.event("app_home_opened")(queue_home)
+    return SlackBot(bolt)

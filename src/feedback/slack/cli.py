@@ -1,8 +1,10 @@
-"""`feedback digest` and `feedback slack send-alerts`: thin callers of the Slack modules.
+"""`feedback digest`, `feedback slack send-alerts` and `feedback slack worker`: thin callers.
 
 Register with `app.cli.add_command(digest_command)` and `app.cli.add_command(slack_group)`.
-slack-sdk is imported only when something is posted. Both are meant for cron or a systemd timer (docs/slack.md): the digest weekly, the alerts
-every minute. Their own output is for operators, in English.
+slack-sdk is imported only when something is posted. The digest and the alerts are meant for
+cron or a systemd timer (docs/slack.md): the digest weekly, the alerts every minute; the worker
+runs all the time, beside gunicorn, and answers /feedback. Their own output is for operators,
+in English.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from . import alerts, digest
 LANGUAGE_NAMES = {"en": "English", "cy": "Welsh"}
 DIGEST_LANGUAGES = ("en", "cy", "both")
 
-slack_group = AppGroup("slack", help="Slack: send the alerts waiting in the outbox.")
+slack_group = AppGroup("slack", help="Slack: answer /feedback, send the alerts waiting in the outbox.")
 
 
 def _languages(choice: str) -> list[str]:
@@ -125,3 +127,40 @@ def send_alerts_command(max_attempts: int, limit: int) -> None:
         click.echo(f"Alert {item_id} given up after repeated failures: {reason}", err=True)
     if report.abandoned:
         raise click.ClickException(f"{len(report.abandoned)} alert(s) could not be sent; see slack_outbox.last_error.")
+
+
+@slack_group.command("worker")
+@click.option("--threads", type=click.IntRange(1, 16), default=2, show_default=True,
+              help="Requests answered at once in this process (run more processes to use more CPUs).")
+@click.option("--poll", type=click.FloatRange(0.05, 60), default=0.2, show_default=True,
+              help="Seconds between looks at the queue when it is empty.")
+@click.option("--once", is_flag=True, help="Answer the requests waiting now, then exit.")
+def worker_command(threads: int, poll: float, once: bool) -> None:
+    """Answer /feedback, the share button and the App Home: the requests the web process queued.
+
+    Runs until stopped (SIGTERM or Ctrl+C: each request being answered is finished first).
+    Any number may run, on any machines, against PostgreSQL (on SQLite one is enough): none
+    takes a request another has claimed.
+    """
+    import signal
+    import threading
+
+    from .worker import Worker, run_threads
+
+    if not (current_app.config.get("SLACK_BOT_TOKEN") and current_app.config.get("SLACK_SIGNING_SECRET")):
+        click.echo("Slack is not configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET): nothing to answer.", err=True)
+        return
+    worker = Worker.from_app(current_app._get_current_object())
+    stop = threading.Event()
+    if not once:
+        def request_stop(signum, _frame):
+            click.echo(f"Stopping (signal {signum}): finishing the requests being answered.", err=True)
+            stop.set()
+
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, request_stop)
+        click.echo(f"Answering Slack requests with {threads} thread{'' if threads == 1 else 's'}.", err=True)
+    started = run_threads(worker, threads, stop, poll, once)
+    while any(thread.is_alive() for thread in started):
+        for thread in started:
+            thread.join(timeout=0.5)

@@ -419,9 +419,3 @@ def failed(language: str) -> Message:
         text = escape(_("Sorry, the figures could not be fetched just now. Try again in a minute, "
                         "or open the dashboard."))
     return Message(text, [blocks.section(text)])
-
-
-def busy(language: str) -> Message:
-    with force_locale(LANGUAGES[language]):
-        text = escape(_("The service is busy answering other requests. Try again in a minute."))
-    return Message(text, [blocks.section(text)])
