@@ -49,3 +49,15 @@ def test_the_digest_language_is_read_from_the_environment(monkeypatch):
     monkeypatch.setenv("SLACK_DIGEST_LANGUAGE", "both")
     assert Config.from_env().SLACK_DIGEST_LANGUAGE == "both"
     assert Config().SLACK_DIGEST_LANGUAGE == "en"
+
+
+def test_the_bot_acknowledges_without_the_token_and_says_nothing_about_it(app, monkeypatch, caplog):
+    import logging
+
+    from feedback.slack.app import build_slack_app
+
+    monkeypatch.setenv("SLACK_BOT_TOKEN", app.config["SLACK_BOT_TOKEN"])  # slack-bolt reads it itself
+    with caplog.at_level(logging.WARNING):
+        bot = build_slack_app(app)
+    assert bot.bolt.client.token is None  # only the worker calls Slack
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("feedback")] == []

@@ -148,7 +148,7 @@ def worker_command(threads: int, poll: float, once: bool) -> None:
     from .worker import Worker, run_threads
 
     if not (current_app.config.get("SLACK_BOT_TOKEN") and current_app.config.get("SLACK_SIGNING_SECRET")):
-        click.echo("Slack is not configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET): nothing to answer.", err=True)
+        click.echo("Slack is not configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET): no Slack worker needed.", err=True)
         return
     worker = Worker.from_app(current_app._get_current_object())
     stop = threading.Event()
