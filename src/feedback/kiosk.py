@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import questionnaires, responses
@@ -166,7 +166,8 @@ def authenticate(session: Session, credential: str | None, now: datetime | None 
         return None
     digest = hash_token(credential)
     device = session.execute(
-        select(Device).where(Device.credential_hash == digest)
+        # Every kiosk request needs the device's questionnaire: load it in the same query.
+        select(Device).options(joinedload(Device.questionnaire)).where(Device.credential_hash == digest)
     ).scalar_one_or_none()
     if device is None or device.revoked_at is not None or not same_hash(device.credential_hash, digest):
         return None
@@ -246,8 +247,10 @@ class RejectedResponse(ValueError):
         self.reason = reason
 
 
-def store_queued(session: Session, device: Device, payload: Any, now: datetime | None = None) -> tuple[Response, bool]:
-    """Store one response from a tablet's queue exactly once; return it and whether it is new.
+def store_queued(
+    session: Session, device: Device, payload: Any, now: datetime | None = None
+) -> responses.StoredResponse:
+    """Store one response from a tablet's queue exactly once; return it (`new` if stored now).
 
     The tablet's idempotency key is the submission key, so a response sent again (a retry
     after a lost reply, a doubled request, a second tab syncing) finds the row stored first.
@@ -274,18 +277,7 @@ def store_queued(session: Session, device: Device, payload: Any, now: datetime |
     if missing:
         raise RejectedResponse("required questions not answered: " + ", ".join(missing))
     finished = _finished_at(payload.get("finished_at"), now)
-    existing = session.execute(
-        select(Response).where(Response.submission_key == key)
-    ).scalar_one_or_none()
-    if existing is not None:
-        return _same_kiosk_response(existing), False
-    stored_here: list[Response] = []
-
-    def on_stored(stored: Response) -> None:
-        stored.device_id = device.id
-        stored_here.append(stored)
-
-    response = responses.store_response(
+    stored = responses.store_response(
         session,
         definition,
         answers,
@@ -293,17 +285,12 @@ def store_queued(session: Session, device: Device, payload: Any, now: datetime |
         channel=CHANNEL,
         language=language,
         inspection_id=device.inspection_id,
+        device_id=device.id,
         now=finished,
-        on_stored=on_stored,
     )
-    # store_response returns the row stored first under the key if another request won.
-    return _same_kiosk_response(response), bool(stored_here) and stored_here[0] is response
-
-
-def _same_kiosk_response(response: Response) -> Response:
-    if response.channel != CHANNEL:
+    if stored.channel != CHANNEL:
         raise RejectedResponse("key already used")
-    return response
+    return stored
 
 
 def _finished_at(value: Any, now: datetime) -> datetime:

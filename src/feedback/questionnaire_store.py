@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import weakref
+
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import Engine, event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -76,6 +78,48 @@ def current_version(session: Session, definition: QuestionnaireDefinition) -> Qu
     except IntegrityError:
         # Another worker stored it first.
         return current_version(session, definition)
+
+
+# Stored versions are never changed or deleted, so each process remembers their ids, per engine
+# (every response stored needs one; a test's new database has a new engine). An id is
+# remembered only once the transaction that read or stored it commits: a version stored in a
+# transaction that is rolled back is gone.
+_VERSION_IDS: weakref.WeakKeyDictionary[Engine, dict[tuple[str, int], int]] = weakref.WeakKeyDictionary()
+_UNCOMMITTED = "feedback_version_ids"
+
+
+def current_version_id(session: Session, definition: QuestionnaireDefinition) -> int:
+    """The id of the stored row for the definition's version."""
+    key = (definition.code, definition.version)
+    known = _VERSION_IDS.get(session.get_bind(), {}).get(key)
+    if known is not None:
+        return known
+    found = _find_version_id(session, definition)
+    session.info.setdefault(_UNCOMMITTED, {})[key] = found
+    return found
+
+
+@event.listens_for(Session, "after_commit")
+def _remember_version_ids(session: Session) -> None:
+    found = session.info.pop(_UNCOMMITTED, None)
+    if found:
+        _VERSION_IDS.setdefault(session.get_bind(), {}).update(found)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_version_ids(session: Session, _previous_transaction) -> None:
+    session.info.pop(_UNCOMMITTED, None)
+
+
+def _find_version_id(session: Session, definition: QuestionnaireDefinition) -> int:
+    found = session.execute(
+        select(QuestionnaireVersion.id, QuestionnaireVersion.fingerprint)
+        .join(Questionnaire)
+        .where(Questionnaire.code == definition.code, QuestionnaireVersion.version == definition.version)
+    ).first()
+    if found is None or found.fingerprint != _described(definition)[0]:
+        return current_version(session, definition).id  # stores it, or says what changed
+    return found.id
 
 
 def sync_all(session: Session) -> list[QuestionnaireVersion]:

@@ -5,17 +5,16 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from . import questionnaires
 from .clock import as_utc, utcnow
 from .invitations import claim_single_use
-from .models import Answer, Draft, Inspection, Invitation, Response
-from .questionnaire_store import current_version
+from .models import Answer, Draft, Inspection, Invitation, Response, add_counts, count_rows
+from .questionnaire_store import current_version, current_version_id
 from .questionnaires import FREE_TEXT, MULTIPLE, Question, QuestionnaireDefinition
 from .slack.alerts import queue_alerts
 from .tokens import new_token
@@ -128,10 +127,10 @@ def missing_answers(definition: QuestionnaireDefinition, draft: Draft) -> tuple[
     )
 
 
-def submit(session: Session, draft: Draft, language: str, now: datetime | None = None) -> Response:
+def submit(session: Session, draft: Draft, language: str, now: datetime | None = None) -> StoredResponse:
     """Store the draft as a response once, however often it is submitted, and commit."""
     if draft.response_id is not None:
-        return session.get(Response, draft.response_id)
+        return StoredResponse(draft.response_id, draft.channel, new=False)
     definition = definition_for(draft)
     missing = missing_answers(definition, draft)
     if missing:
@@ -147,7 +146,7 @@ def submit(session: Session, draft: Draft, language: str, now: datetime | None =
         inspection_id=draft.inspection_id,
         invitation=draft.invitation,
         now=now,
-        on_stored=lambda stored: setattr(draft, "response_id", stored.id),
+        on_stored=lambda response_id: setattr(draft, "response_id", response_id),
     )
     return response
 
@@ -172,6 +171,15 @@ def check_answers(
     return kept, missing
 
 
+@dataclass(frozen=True)
+class StoredResponse:
+    """The response stored under a submission key, and whether this call stored it."""
+
+    id: int
+    channel: str
+    new: bool
+
+
 def store_response(
     session: Session,
     definition: QuestionnaireDefinition,
@@ -182,60 +190,106 @@ def store_response(
     language: str,
     inspection_id: int | None = None,
     invitation: Invitation | None = None,
+    device_id: int | None = None,
     now: datetime | None = None,
-    on_stored=None,
-) -> Response:
+    on_stored: Callable[[int], None] | None = None,
+) -> StoredResponse:
     """Store checked answers as one response and commit; the same key never stores twice.
 
     Returns the response stored under `submission_key`, whether by this call or an earlier
     one (a double click, a retried request, a kiosk syncing its queue again).
+
+    Every submission comes through here, so it is written in plain SQL: one INSERT for the
+    response (which does nothing if the key is taken), one for its answers, one for its
+    counts (answer_counts), all in one transaction: stored and counted together, or neither.
+    `on_stored(response_id)` runs in that transaction, for the caller's own bookkeeping.
     """
     now = now or utcnow()
-    version = current_version(session, definition)
-    try:
-        with session.begin_nested():
-            if invitation is not None and invitation.mode == "single":
-                if not claim_single_use(session, invitation, now):
-                    raise LinkAlreadyUsed()
-            response = Response(
-                submission_key=submission_key,
-                questionnaire_version_id=version.id,
-                inspection_id=inspection_id,
-                invitation_id=invitation.id if invitation is not None else None,
-                channel=channel,
-                language=language,
-                submitted_at=now,
-                answers=list(answer_rows(definition, answers)),
-            )
-            session.add(response)
-            # The flush also adds the response to answer_counts (models._count_flushed_answers),
-            # in this savepoint: stored and counted together, or neither.
-            session.flush()
-            queue_alerts(session, definition, response)
-            if on_stored is not None:
-                on_stored(response)
-        session.commit()
-        return response
-    except (IntegrityError, LinkAlreadyUsed):
-        session.rollback()
+    version_id = current_version_id(session, definition)
+    connection = session.connection()
+    response_id = connection.execute(
+        _insert_once(connection)
+        .values(
+            submission_key=submission_key,
+            questionnaire_version_id=version_id,
+            inspection_id=inspection_id,
+            invitation_id=invitation.id if invitation is not None else None,
+            device_id=device_id,
+            channel=channel,
+            language=language,
+            submitted_at=now,
+        )
+        .returning(Response.id)
+    ).scalar_one_or_none()
+    if response_id is None:
         # A double click or a retried request: the first one stored it.
-        existing = session.execute(
-            select(Response).where(Response.submission_key == submission_key)
-        ).scalar_one_or_none()
-        if existing is not None:
-            return existing
-        raise LinkAlreadyUsed() from None
+        session.rollback()
+        return _stored_under(session, submission_key)
+    if invitation is not None and invitation.mode == "single" and not claim_single_use(session, invitation, now):
+        # Someone else answered through this single-use link under another key.
+        session.rollback()
+        raise LinkAlreadyUsed()
+    pairs = list(answer_pairs(definition, answers))
+    _insert_answers(connection, response_id, pairs)
+    add_counts(connection, count_rows(response_id, version_id, now, inspection_id, channel, language,
+                                      [(code, value) for code, value, _text in pairs]))
+    queue_alerts(session, definition, response_id, answers)
+    if on_stored is not None:
+        on_stored(response_id)
+    session.commit()
+    return StoredResponse(response_id, channel, new=True)
 
 
-def answer_rows(definition: QuestionnaireDefinition, answers: dict[str, AnswerValue]):
+def _insert_once(connection):
+    """INSERT INTO responses ... ON CONFLICT (submission_key) DO NOTHING, in the engine's dialect."""
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(Response.__table__).on_conflict_do_nothing(index_elements=["submission_key"])
+
+
+_INSERT_ANSWERS_UNNEST = text(
+    "INSERT INTO answers (response_id, question_code, value, text) "
+    "SELECT :response_id, * FROM unnest(CAST(:codes AS varchar[]), CAST(:answer_values AS varchar[]), "
+    "CAST(:texts AS text[]))"
+)
+
+
+def _insert_answers(connection, response_id: int, pairs: list[tuple[str, str, str | None]]) -> None:
+    """One statement on PostgreSQL (arrays, UNNEST); an in-process executemany on SQLite."""
+    if not pairs:
+        return
+    if connection.dialect.name == "postgresql":
+        codes, answer_values, texts = (list(column) for column in zip(*pairs))
+        connection.execute(_INSERT_ANSWERS_UNNEST, {"response_id": response_id, "codes": codes,
+                                                    "answer_values": answer_values, "texts": texts})
+    else:
+        connection.execute(insert(Answer.__table__), [
+            {"response_id": response_id, "question_code": code, "value": value, "text": typed}
+            for code, value, typed in pairs
+        ])
+
+
+def _stored_under(session: Session, submission_key: str) -> StoredResponse:
+    found = session.execute(
+        select(Response.id, Response.channel).where(Response.submission_key == submission_key)
+    ).first()
+    if found is None:  # pragma: no cover - the INSERT found the key taken
+        raise SubmissionError("the response under this key could not be read back")
+    return StoredResponse(found.id, found.channel, new=False)
+
+
+def answer_pairs(definition: QuestionnaireDefinition, answers: dict[str, AnswerValue]):
+    """The rows of a response's answers: (question, value, text), one a choice made."""
     for code, value in answers.items():
         question = definition.question(code)
         if question is None:
             continue
         if question.kind == FREE_TEXT:
-            yield Answer(question_code=code, value="text", text=value)
+            yield code, "text", value
         elif question.kind == MULTIPLE:
             for choice in value:
-                yield Answer(question_code=code, value=choice)
+                yield code, choice, None
         else:
-            yield Answer(question_code=code, value=value)
+            yield code, value, None

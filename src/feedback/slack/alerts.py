@@ -54,18 +54,21 @@ def low_answers(definition: "QuestionnaireDefinition", answers: dict[str, Any]) 
     return low
 
 
-def queue_alerts(session: Session, definition: "QuestionnaireDefinition", response: Response) -> SlackOutbox | None:
-    """Add an alert to the outbox, in the caller's transaction, if the response needs one."""
+def queue_alerts(session: Session, definition: "QuestionnaireDefinition", response_id: int,
+                 given: dict[str, Any]) -> SlackOutbox | None:
+    """Add an alert to the outbox, in the caller's transaction, if the response needs one.
+
+    `given` is the response's answers by question code, as store_response stores them.
+    """
     if definition.code not in ALERTED_QUESTIONNAIRES:
         return None
-    given = {answer.question_code: answer.value for answer in response.answers}
     low = low_answers(definition, given)
     if not low:
         return None
     item = SlackOutbox(
         kind=LOW_EVALUATION,
         payload={
-            "response_id": response.id,
+            "response_id": response_id,
             "questionnaire": definition.code,
             "low": [{"question": code, "answer": value} for code, value in low],
         },

@@ -304,14 +304,14 @@ def sync():
     key = payload.get("key") if isinstance(payload, dict) else None
     dbs = db_session()
     try:
-        _response, new = kiosk.store_queued(dbs, device, payload)
+        stored = kiosk.store_queued(dbs, device, payload)
     except kiosk.RejectedResponse as rejected:
         dbs.rollback()
         current_app.logger.warning("kiosk %s: response rejected: %s", device.id, rejected.reason)
         return {"error": rejected.reason, "key": key if isinstance(key, str) else None}, 422
     dbs.commit()
     # Only the key goes back: a kiosk endpoint never shows anyone's answers.
-    return {"stored": True, "key": key}, 201 if new else 200
+    return {"stored": True, "key": key}, 201 if stored.new else 200
 
 
 @bp.route("/offline")
