@@ -8,6 +8,7 @@ def test_pages_carry_strict_security_headers(client):
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self' 'nonce-" in csp and "unsafe-inline" not in csp
     assert "frame-ancestors 'none'" in csp
+    assert "font-src 'none'" in csp  # the system font stack: no web font is ever loaded
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert response.headers["Cache-Control"] == "no-store"
