@@ -44,8 +44,12 @@ def enrol_tablet(page, live_server, enrolment) -> None:
     wait_until_offline_ready(page)
 
 
-def wait_for_async(page, predicate: str, timeout: float = 10_000, what: str = "") -> None:
-    """Poll an async predicate in the page (wait_for_function does not wait for promises)."""
+def wait_for_async(page, predicate: str, timeout: float = 30_000, what: str = "") -> None:
+    """Poll an async predicate in the page (wait_for_function does not wait for promises).
+
+    The timeout is generous: a busy machine has been seen to take over 10 s to unregister
+    a service worker; a predicate that holds returns at once.
+    """
     done = page.evaluate(
         """async ([source, timeout]) => {
           const predicate = eval(source);
