@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import questionnaires, responses
 from .clock import as_utc, utcnow
-from .models import Device, Inspection, Response, StaffUser
+from .models import Device, Inspection, Questionnaire, Response, StaffUser
 from .questionnaire_store import questionnaire_row
 from .questionnaires import QuestionnaireDefinition
 from .staff import PASSWORD_METHOD
@@ -160,19 +160,43 @@ def bind(session: Session, token: str, now: datetime | None = None) -> tuple[Dev
     return device, credential
 
 
-def authenticate(session: Session, credential: str | None, now: datetime | None = None) -> Device | None:
-    """Return the bound, unrevoked device a credential belongs to."""
+@dataclass(frozen=True)
+class Tablet:
+    """A bound, unrevoked device, as storing its responses needs it: read without any lock."""
+
+    id: int
+    questionnaire_code: str
+    inspection_id: int | None
+    last_seen_at: datetime | None
+
+    def unseen_for_a_while(self, now: datetime) -> bool:
+        return self.last_seen_at is None or as_utc(self.last_seen_at) < now - SEEN_EVERY
+
+
+def find_tablet(session: Session, credential: str | None) -> Tablet | None:
+    """Return the bound, unrevoked device a credential belongs to, in one small query."""
     if not credential or len(credential) > 100:
         return None
     digest = hash_token(credential)
-    device = session.execute(
-        # Every kiosk request needs the device's questionnaire: load it in the same query.
-        select(Device).options(joinedload(Device.questionnaire)).where(Device.credential_hash == digest)
-    ).scalar_one_or_none()
-    if device is None or device.revoked_at is not None or not same_hash(device.credential_hash, digest):
+    row = session.execute(
+        select(Device.id, Device.credential_hash, Device.revoked_at, Device.inspection_id,
+               Device.last_seen_at, Questionnaire.code)
+        .join(Questionnaire, Device.questionnaire_id == Questionnaire.id)
+        .where(Device.credential_hash == digest)
+    ).first()
+    if row is None or row.revoked_at is not None or not same_hash(row.credential_hash, digest):
         return None
+    return Tablet(row.id, row.code, row.inspection_id, row.last_seen_at)
+
+
+def authenticate(session: Session, credential: str | None, now: datetime | None = None) -> Device | None:
+    """Return the bound, unrevoked device a credential belongs to, noting when it was seen."""
+    tablet = find_tablet(session, credential)
+    if tablet is None:
+        return None
+    device = session.get(Device, tablet.id)
     now = now or utcnow()
-    if device.last_seen_at is None or as_utc(device.last_seen_at) < now - SEEN_EVERY:
+    if tablet.unseen_for_a_while(now):
         device.last_seen_at = now
     return device
 
@@ -248,7 +272,7 @@ class RejectedResponse(ValueError):
 
 
 def store_queued(
-    session: Session, device: Device, payload: Any, now: datetime | None = None
+    session: Session, tablet: Tablet, payload: Any, now: datetime | None = None
 ) -> responses.StoredResponse:
     """Store one response from a tablet's queue exactly once; return it (`new` if stored now).
 
@@ -261,7 +285,7 @@ def store_queued(
     key = payload.get("key")
     if not isinstance(key, str) or not IDEMPOTENCY_KEY.match(key):
         raise RejectedResponse("key must be a version 4 UUID")
-    definition = definition_of(device)
+    definition = questionnaires.get(tablet.questionnaire_code)
     if payload.get("questionnaire") != definition.code:
         raise RejectedResponse("this device does not collect that questionnaire")
     if payload.get("version") != definition.version:
@@ -284,13 +308,20 @@ def store_queued(
         submission_key=key,
         channel=CHANNEL,
         language=language,
-        inspection_id=device.inspection_id,
-        device_id=device.id,
+        inspection_id=tablet.inspection_id,
+        device_id=tablet.id,
         now=finished,
+        on_stored=lambda _response_id: _seen(session, tablet, now),
     )
     if stored.channel != CHANNEL:
         raise RejectedResponse("key already used")
     return stored
+
+
+def _seen(session: Session, tablet: Tablet, now: datetime) -> None:
+    if tablet.unseen_for_a_while(now):
+        session.execute(update(Device).where(Device.id == tablet.id).values(last_seen_at=now)
+                        .execution_options(synchronize_session=False))
 
 
 def _finished_at(value: Any, now: datetime) -> datetime:

@@ -42,7 +42,7 @@ from wtforms import BooleanField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
-from .. import db_session, kiosk, questionnaires
+from .. import db_session, get_db, kiosk, questionnaires
 from ..clock import utcnow
 from ..extensions import csrf, limiter
 from ..forms import EmptyForm
@@ -297,19 +297,19 @@ def sync():
         return {"error": "send JSON with the X-Kiosk-Sync header"}, 400
     if (request.content_length or 0) > MAX_SYNC_BYTES:
         return {"error": "too large"}, 413
-    device = current_device()
-    if device is None:
+    # Read without a write lock (SQLite takes one for the whole of a writing transaction):
+    # only storing the response writes.
+    with get_db().read_session() as reading:
+        tablet = kiosk.find_tablet(reading, request.cookies.get(COOKIE))
+    if tablet is None:
         return {"error": "this tablet is not enrolled as a kiosk"}, 401
     payload = request.get_json(silent=True)
     key = payload.get("key") if isinstance(payload, dict) else None
-    dbs = db_session()
     try:
-        stored = kiosk.store_queued(dbs, device, payload)
+        stored = kiosk.store_queued(db_session(), tablet, payload)
     except kiosk.RejectedResponse as rejected:
-        dbs.rollback()
-        current_app.logger.warning("kiosk %s: response rejected: %s", device.id, rejected.reason)
+        current_app.logger.warning("kiosk %s: response rejected: %s", tablet.id, rejected.reason)
         return {"error": rejected.reason, "key": key if isinstance(key, str) else None}, 422
-    dbs.commit()
     # Only the key goes back: a kiosk endpoint never shows anyone's answers.
     return {"stored": True, "key": key}, 201 if stored.new else 200
 
