@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -173,17 +173,22 @@ class Tablet:
         return self.last_seen_at is None or as_utc(self.last_seen_at) < now - SEEN_EVERY
 
 
+_devices, _questionnaires = Device.__table__.c, Questionnaire.__table__.c
+# Every kiosk request runs it: built once, in plain SQL.
+_FIND_TABLET = (
+    select(_devices.id, _devices.credential_hash, _devices.revoked_at, _devices.inspection_id,
+           _devices.last_seen_at, _questionnaires.code)
+    .join_from(Device.__table__, Questionnaire.__table__, _devices.questionnaire_id == _questionnaires.id)
+    .where(_devices.credential_hash == bindparam("digest"))
+)
+
+
 def find_tablet(session: Session, credential: str | None) -> Tablet | None:
     """Return the bound, unrevoked device a credential belongs to, in one small query."""
     if not credential or len(credential) > 100:
         return None
     digest = hash_token(credential)
-    row = session.execute(
-        select(Device.id, Device.credential_hash, Device.revoked_at, Device.inspection_id,
-               Device.last_seen_at, Questionnaire.code)
-        .join(Questionnaire, Device.questionnaire_id == Questionnaire.id)
-        .where(Device.credential_hash == digest)
-    ).first()
+    row = session.connection().execute(_FIND_TABLET, {"digest": digest}).first()
     if row is None or row.revoked_at is not None or not same_hash(row.credential_hash, digest):
         return None
     return Tablet(row.id, row.code, row.inspection_id, row.last_seen_at)

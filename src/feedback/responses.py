@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -207,20 +208,16 @@ def store_response(
     now = now or utcnow()
     version_id = current_version_id(session, definition)
     connection = session.connection()
-    response_id = connection.execute(
-        _insert_once(connection)
-        .values(
-            submission_key=submission_key,
-            questionnaire_version_id=version_id,
-            inspection_id=inspection_id,
-            invitation_id=invitation.id if invitation is not None else None,
-            device_id=device_id,
-            channel=channel,
-            language=language,
-            submitted_at=now,
-        )
-        .returning(Response.id)
-    ).scalar_one_or_none()
+    response_id = connection.execute(_insert_once(connection.dialect.name), {
+        "submission_key": submission_key,
+        "questionnaire_version_id": version_id,
+        "inspection_id": inspection_id,
+        "invitation_id": invitation.id if invitation is not None else None,
+        "device_id": device_id,
+        "channel": channel,
+        "language": language,
+        "submitted_at": now,
+    }).scalar_one_or_none()
     if response_id is None:
         # A double click or a retried request: the first one stored it.
         session.rollback()
@@ -240,13 +237,16 @@ def store_response(
     return StoredResponse(response_id, channel, new=True)
 
 
-def _insert_once(connection):
-    """INSERT INTO responses ... ON CONFLICT (submission_key) DO NOTHING, in the engine's dialect."""
-    if connection.dialect.name == "postgresql":
+@functools.cache
+def _insert_once(dialect: str):
+    """INSERT INTO responses ... ON CONFLICT (submission_key) DO NOTHING RETURNING id, built once."""
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert(Response.__table__).on_conflict_do_nothing(index_elements=["submission_key"])
+    return (dialect_insert(Response.__table__)
+            .on_conflict_do_nothing(index_elements=["submission_key"])
+            .returning(Response.__table__.c.id))
 
 
 _INSERT_ANSWERS_UNNEST = text(
