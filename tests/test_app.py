@@ -1,7 +1,10 @@
 """The application factory wires what the service needs."""
 
+import pytest
+
 from feedback import create_app
 from feedback.config import Config, normalise_database_url
+from tests.conftest import test_config
 
 
 def test_factory_registers_blueprints_extensions_and_commands(app):
@@ -59,3 +62,20 @@ def test_privacy_notices_and_accessibility_statement_are_linked_from_every_page(
     young = parse(client.get(privacy.soup.find("a", string="Read this in simpler words for young people")["href"]))
     assert young.h1 == "What we do with your answers"
     assert parse(client.get("/accessibility")).h1 == "Accessibility statement"
+
+
+@pytest.mark.parametrize("days, english, welsh", [
+    (730, "2 years", "2 flynedd"),
+    (365, "1 year", "1 flwyddyn"),
+    (5 * 365, "5 years", "5 o flynyddoedd"),
+])
+def test_privacy_notices_say_how_long_comments_are_kept_in_each_language(database_url, days, english, welsh):
+    from tests.helpers.pages import parse
+
+    app = create_app(test_config(database_url, COMMENT_RETENTION_DAYS=days))
+    client = app.test_client()
+    assert f"comment boxes {english} after you send it" in parse(client.get("/privacy?lang=en")).main_text
+    assert f"We delete it after {english}." in parse(client.get("/privacy/young-people?lang=en")).main_text
+    assert f"blychau sylwadau {welsh} ar ôl i chi ei anfon" in parse(client.get("/privacy?lang=cy")).main_text
+    assert f"ei ddileu ar ôl {welsh}." in parse(client.get("/privacy/young-people?lang=cy")).main_text
+    app.extensions["database"].dispose()

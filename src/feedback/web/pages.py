@@ -19,15 +19,19 @@ def index():
     return render_template("index.html")
 
 
+def comment_years() -> int:
+    """How many years comments are kept, as the privacy notices say it (whole years)."""
+    return max(1, current_app.config["COMMENT_RETENTION_DAYS"] // 365)
+
+
 @bp.route("/privacy")
 def privacy():
-    years = current_app.config["COMMENT_RETENTION_DAYS"] // 365
-    return render_template("pages/privacy.html", comment_years=years)
+    return render_template("pages/privacy.html", comment_years=comment_years())
 
 
 @bp.route("/privacy/young-people")
 def privacy_young_people():
-    return render_template("pages/privacy_young_people.html")
+    return render_template("pages/privacy_young_people.html", comment_years=comment_years())
 
 
 @bp.route("/accessibility")
