@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 from .. import questionnaires
 from ..models import Answer, Inspection, Organisation, Programme, Response, add_counts, count_rows
 from ..questionnaire_store import current_version
+from ..responses import answer_pairs
 from ..questionnaires import FREE_TEXT, QuestionnaireDefinition
 from ..results.arithmetic import percent
 from ..results.periods import UK, Period
@@ -462,31 +463,26 @@ def load_demo_returns(session: Session, rng_seed: int = 2012) -> dict[str, int]:
     session.flush()
 
     response_rows: list[dict[str, Any]] = []
-    answer_sets: list[dict[str, Any]] = []
+    answer_sets: list[tuple[QuestionnaireDefinition, dict[str, Any]]] = []
     loaded: dict[str, int] = {}
     for plan in PLANS:
         # A generator per plan: changing one plan leaves the others' returns as they were.
         rng = random.Random(f"{rng_seed}/{plan.questionnaire}/{plan.first_year}")
         rows, answers = _build(plan, versions[plan.questionnaire], inspections, rng)
+        definition = questionnaires.get(plan.questionnaire)
         response_rows += rows
-        answer_sets += answers
+        answer_sets += [(definition, given) for given in answers]
         loaded[plan.questionnaire] = loaded.get(plan.questionnaire, 0) + len(rows)
 
     ids = _insert_responses(session, response_rows)
     answer_rows = []
     counts: Counter = Counter()
-    for response_id, row, given in zip(ids, response_rows, answer_sets):
-        first = len(answer_rows)
-        for code, value in given.items():
-            if isinstance(value, list):
-                answer_rows += [(response_id, code, choice, None) for choice in value]
-            elif code in _FREE_TEXT_CODES:
-                answer_rows.append((response_id, code, "text", value))
-            else:
-                answer_rows.append((response_id, code, value, None))
+    for response_id, row, (definition, given) in zip(ids, response_rows, answer_sets):
+        pairs = list(answer_pairs(definition, given))
+        answer_rows += [(response_id, code, value, typed) for code, value, typed in pairs]
         # Bulk inserts pass the ORM by, so the answer counts are added here, in the same transaction.
         count_rows(response_id, row["questionnaire_version_id"], row["submitted_at"], row["inspection_id"],
-                   row["channel"], row["language"], [(a[1], a[2]) for a in answer_rows[first:]],
+                   row["channel"], row["language"], [(code, value) for code, value, _typed in pairs],
                    into=counts)
     _insert_answers(session, answer_rows)
     add_counts(session.connection(), counts)
@@ -529,8 +525,3 @@ def _copy(connection, table: str, columns: tuple[str, ...], rows) -> None:
         with cursor.copy(statement) as copy:
             for row in rows:
                 copy.write_row(row)
-
-
-_FREE_TEXT_CODES = frozenset(
-    q.code for d in questionnaires.ALL for q in d.all_questions if q.kind == FREE_TEXT
-)
