@@ -1,0 +1,57 @@
+"""store_response: plain SQL, one response a key, and the questionnaire version ids it remembers."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select
+
+from feedback import questionnaires
+from feedback.models import Answer, AnswerCount, QuestionnaireVersion, Response
+from feedback.questionnaire_store import current_version_id
+from feedback.responses import store_response
+
+ANSWERS = {"less_likely": "yes", "life_better": "no", "easy_to_understand": "yes",
+           "comments": "Diolch – the worker listened.", "about_gender": "female"}
+
+
+def count(db, model) -> int:
+    return db.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def test_a_key_stores_one_response_with_its_answers_and_counts(app, demo_data):
+    definition = questionnaires.get("young-people")
+    with app.app_context():
+        first = store_response(demo_data, definition, ANSWERS, submission_key="k-1", channel="kiosk", language="cy")
+        again = store_response(demo_data, definition, {"less_likely": "no"}, submission_key="k-1",
+                               channel="kiosk", language="cy")
+    assert first.new and not again.new and again.id == first.id and again.channel == "kiosk"
+    stored = demo_data.execute(select(Answer.question_code, Answer.value, Answer.text)
+                               .where(Answer.response_id == first.id).order_by(Answer.question_code)).all()
+    assert [tuple(row) for row in stored] == [
+        ("about_gender", "female", None), ("comments", "text", "Diolch – the worker listened."),
+        ("easy_to_understand", "yes", None), ("less_likely", "yes", None), ("life_better", "no", None),
+    ]
+    # One response, counted once at each of the three levels (inspection month, national day and month).
+    responses_counted = demo_data.execute(
+        select(func.sum(AnswerCount.n)).where(AnswerCount.kind == "r")).scalar_one()
+    assert (count(demo_data, Response), responses_counted) == (1, 3)
+
+
+def test_a_version_stored_in_a_rolled_back_transaction_is_not_remembered(app, demo_data):
+    """Remembering an id from a rolled-back transaction would point responses at nothing.
+
+    (PostgreSQL proves it: its sequences do not go back, so the version is stored again under
+    another id. SQLite would hand out the same id again.)
+    """
+    definition = questionnaires.get("young-people")
+    demo_data.execute(delete(QuestionnaireVersion))
+    demo_data.commit()
+    # The application's own sessions (explicit BEGIN on SQLite, so savepoints behave).
+    with app.app_context(), app.extensions["database"].session() as session:
+        current_version_id(session, definition)  # stores the version, in this transaction
+        session.rollback()  # which is undone
+        assert count(session, QuestionnaireVersion) == 0
+        stored = store_response(session, definition, ANSWERS, submission_key="k-2", channel="kiosk",
+                                language="en")
+    version_id = demo_data.execute(
+        select(Response.questionnaire_version_id).where(Response.id == stored.id)).scalar_one()
+    assert demo_data.get(QuestionnaireVersion, version_id).questionnaire.code == "young-people"
