@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command as alembic_command
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
 
@@ -27,6 +28,13 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 
 pytest_plugins = ["tests.helpers.pages", "tests.helpers.browser"]
+
+# Property and fuzz tests draw the same examples on every run by default, so `make test` and CI
+# pass or fail on the code alone and a failure reproduces. HYPOTHESIS_PROFILE=explore draws
+# new examples each run, to look for new cases.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(scope="session")
