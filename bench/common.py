@@ -245,6 +245,29 @@ def make_app(url: str, **overrides):
     return create_app(config)
 
 
+def seed_demo(url: str) -> tuple[str, str]:
+    """Load the catalogue, make a shared case-manager link and enrol a young-people kiosk at one
+    inspection (Birmingham YOT): return (the link's path, the tablet's credential)."""
+    from sqlalchemy import select
+
+    from feedback import kiosk
+    from feedback.demo.load import load_catalogue
+    from feedback.invitations import create_invitation
+    from feedback.models import Inspection
+
+    app = make_app(url)
+    with app.app_context():
+        database = app.extensions["database"]
+        with database.session() as session:
+            load_catalogue(session)
+            inspection = session.execute(
+                select(Inspection).where(Inspection.code == "cci-2011-birmingham")).scalar_one()
+            path = create_invitation(session, inspection, "case-manager", days=28).path()
+            new = kiosk.enrol(session, "young-people", "Birmingham YOT", inspection=inspection)
+            _device, credential = kiosk.bind(session, new.token)
+    database.dispose()
+    return path, credential
+
 # --- A server --------------------------------------------------------------------------------
 
 def free_port() -> int:

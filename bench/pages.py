@@ -30,7 +30,7 @@ from urllib.parse import urljoin
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import REDIS_URL, Server, environment, make_app, record, throwaway_database  # noqa: E402
+from common import REDIS_URL, Server, environment, record, seed_demo, throwaway_database  # noqa: E402
 
 GOAL_FIRST_KB = 100
 GOAL_NEXT_KB = 15
@@ -115,30 +115,6 @@ def precache_list(http, base: str) -> list[str]:
     return re.findall(r'"([^"]+)"', match.group(1)) if match else []
 
 
-def seed(url: str) -> tuple[str, str]:
-    """Catalogue, a shared invitation link, an enrolled kiosk: (link path, kiosk credential)."""
-    from sqlalchemy import select
-
-    from feedback import kiosk
-    from feedback.demo.load import load_catalogue
-    from feedback.invitations import create_invitation
-    from feedback.models import Inspection
-
-    app = make_app(url)
-    with app.app_context():
-        database = app.extensions["database"]
-        with database.session() as session:
-            load_catalogue(session)
-            inspection = session.execute(
-                select(Inspection).where(Inspection.code == "cci-2011-birmingham")).scalar_one()
-            link = create_invitation(session, inspection, "case-manager", days=28)
-            new = kiosk.enrol(session, "young-people", "Birmingham YOT", inspection=inspection)
-            _device, credential = kiosk.bind(session, new.token)
-            path = link.path()
-    database.dispose()
-    return path, credential
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=15, help="timed GETs a page for server time (median)")
@@ -152,7 +128,7 @@ def main(argv=None) -> int:
     env = environment()
     rows, notes = [], []
     with throwaway_database("sqlite", "pages") as url:
-        link, credential = seed(url)
+        link, credential = seed_demo(url)
         server_env = {"DATABASE_URL": url, "RATELIMIT_STORAGE_URI": REDIS_URL,
                       "RATELIMIT_PUBLIC_POSTS": "1000000 per minute"}
         with Server("wsgi:app", server_env, log_name="pages") as server:

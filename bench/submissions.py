@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import BENCH, REDIS_URL, Server, environment, make_app, record, throwaway_database  # noqa: E402
+from common import BENCH, REDIS_URL, Server, environment, record, seed_demo, throwaway_database  # noqa: E402
 
 GOAL_RATIO = 0.5
 GOAL_P99_MS = 100
@@ -44,27 +44,6 @@ ANSWERS = {"less_likely": "yes", "life_better": "no", "easy_to_understand": "yes
 def kiosk_body() -> str:
     return json.dumps({"key": "__KEY__", "questionnaire": QUESTIONNAIRE, "version": 1, "language": "en",
                        "answers": ANSWERS, "include_about_you": True}, ensure_ascii=False)
-
-
-def enrol_tablet(url: str) -> str:
-    """Load the catalogue, enrol a kiosk for young-people at one inspection, bind it: its credential."""
-    from sqlalchemy import select
-
-    from feedback import kiosk
-    from feedback.demo.load import load_catalogue
-    from feedback.models import Inspection
-
-    app = make_app(url)
-    with app.app_context():
-        database = app.extensions["database"]
-        with database.session() as session:
-            load_catalogue(session)
-            inspection = session.execute(
-                select(Inspection).where(Inspection.code == "cci-2011-birmingham")).scalar_one()
-            new = kiosk.enrol(session, QUESTIONNAIRE, "Birmingham YOT", inspection=inspection)
-            _device, credential = kiosk.bind(session, new.token)
-    database.dispose()
-    return credential
 
 
 def wrk(base_url: str, path: str, body: str, headers: str, seconds: int, connections: int) -> dict:
@@ -110,7 +89,7 @@ def counts_agree(url: str) -> bool:
 
 def run_service(backend: str, seconds: int, connections: int, profile: Path | None = None) -> dict:
     with throwaway_database(backend, "submissions") as url:
-        credential = enrol_tablet(url)
+        _link, credential = seed_demo(url)  # a young-people kiosk (QUESTIONNAIRE)
         env = {"DATABASE_URL": url, "RATELIMIT_STORAGE_URI": REDIS_URL,
                "RATELIMIT_PUBLIC_POSTS": "10000000 per minute"}
         with Server("wsgi:app", env, log_name=f"service-{backend}") as server:
