@@ -134,3 +134,14 @@ def demo_data(app, db):
         load_catalogue(db)
         db.commit()
     return db
+
+
+@pytest.fixture
+def demo_returns(app, demo_data):
+    """The demo catalogue and its synthetic returns (the annual report's figures)."""
+    from feedback.demo.returns import load_demo_returns
+
+    with app.app_context():
+        load_demo_returns(demo_data)
+        demo_data.commit()
+    return demo_data

@@ -4,17 +4,8 @@ import re
 
 import pytest
 
-from feedback.demo.returns import load_demo_returns
 from tests.helpers.pages import Browser
 from tests.test_staff import PASSWORD, sign_in
-
-
-@pytest.fixture
-def demo_returns(app, demo_data):
-    with app.app_context():
-        load_demo_returns(demo_data)
-        demo_data.commit()
-    return demo_data
 
 
 @pytest.fixture

@@ -68,16 +68,6 @@ def worker(app):
     return Worker.from_app(app)
 
 
-@pytest.fixture
-def demo_returns(app, demo_data):
-    from feedback.demo.returns import load_demo_returns
-
-    with app.app_context():
-        load_demo_returns(demo_data)
-    demo_data.commit()
-    return demo_data
-
-
 # --- Requests signed as Slack signs them ------------------------------------------------------
 
 def signed_headers(body: str, secret: str = SIGNING_SECRET, timestamp: int | None = None,
