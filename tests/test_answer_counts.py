@@ -1,7 +1,8 @@
 """answer_counts always equals a recount of the stored responses and answers.
 
-The recount here is written afresh from the raw rows (it shares no code with models.count_rows),
-after every way a response is stored: the web journey, a kiosk's queue (sent twice), paper-style
+Responses are counted in batches after they are stored (feedback.counting); once those waiting
+are counted, the recount here, written afresh from the raw rows (it shares no code with
+models.count_rows), must equal answer_counts after every way a response is stored: the web journey, a kiosk's queue (sent twice), paper-style
 store_response calls repeated under one key, the demo bulk loader, ORM changes and deletions,
 the migration's backfill, and a purge (which must change nothing). Then the results module gives
 the same counts from answer_counts as from the raw tables.
@@ -20,6 +21,7 @@ import pytest
 from sqlalchemy import delete, select, text
 
 from feedback import kiosk, questionnaires
+from feedback.counting import count_all_waiting, waiting_count
 from feedback.migrations import MIGRATIONS
 from feedback.models import Answer, AnswerCount, Inspection, Response
 from feedback.responses import store_response
@@ -72,6 +74,10 @@ def stored_counts(db) -> Counter:
 
 
 def assert_counts_hold(db) -> None:
+    """Once the responses waiting to be counted are counted, answer_counts equals a recount."""
+    db.commit()
+    count_all_waiting(db)
+    assert waiting_count(db) == 0
     expected, found = recount(db), stored_counts(db)
     assert found == expected, {k: (found.get(k), expected.get(k))
                                for k in set(found) | set(expected) if found.get(k) != expected.get(k)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 
 from feedback import questionnaires
+from feedback.counting import count_waiting
 from feedback.models import Answer, AnswerCount, QuestionnaireVersion, Response
 from feedback.questionnaire_store import current_version_id
 from feedback.responses import store_response
@@ -13,11 +14,15 @@ ANSWERS = {"less_likely": "yes", "life_better": "no", "easy_to_understand": "yes
            "comments": "Diolch – the worker listened.", "about_gender": "female"}
 
 
+def counts_of_responses(db) -> int | None:
+    return db.execute(select(func.sum(AnswerCount.n)).where(AnswerCount.kind == "r")).scalar_one()
+
+
 def count(db, model) -> int:
     return db.execute(select(func.count()).select_from(model)).scalar_one()
 
 
-def test_a_key_stores_one_response_with_its_answers_and_counts(app, demo_data):
+def test_a_key_stores_one_response_with_its_answers_then_a_batch_counts_it(app, demo_data):
     definition = questionnaires.get("young-people")
     with app.app_context():
         first = store_response(demo_data, definition, ANSWERS, submission_key="k-1", channel="kiosk", language="cy")
@@ -30,10 +35,15 @@ def test_a_key_stores_one_response_with_its_answers_and_counts(app, demo_data):
         ("about_gender", "female", None), ("comments", "text", "Diolch – the worker listened."),
         ("easy_to_understand", "yes", None), ("less_likely", "yes", None), ("life_better", "no", None),
     ]
-    # One response, counted once at each of the three levels (inspection month, national day and month).
-    responses_counted = demo_data.execute(
-        select(func.sum(AnswerCount.n)).where(AnswerCount.kind == "r")).scalar_one()
-    assert (count(demo_data, Response), responses_counted) == (1, 3)
+    # Stored waiting to be counted; a batch then counts it once at each of the three levels
+    # (inspection month, national day and month).
+    assert demo_data.get(Response, first.id).counted is False
+    assert counts_of_responses(demo_data) is None
+    assert count_waiting(demo_data) == 1
+    demo_data.expire_all()
+    assert demo_data.get(Response, first.id).counted is True
+    assert (count(demo_data, Response), counts_of_responses(demo_data)) == (1, 3)
+    assert count_waiting(demo_data) == 0  # nothing left: counted once
 
 
 def test_a_version_stored_in_a_rolled_back_transaction_is_not_remembered(app, demo_data):

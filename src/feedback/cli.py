@@ -32,6 +32,7 @@ from .invitation_emails import (
 from .invitations import InvitationError, create_invitation, default_language
 from .cli_lookup import find_inspection
 from .config_cli import check_config
+from .counting_cli import counts_group
 from .export_cli import export_command
 from .purge_cli import purge_command
 from .migrations import alembic_config
@@ -295,6 +296,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(check_config)
     app.cli.add_command(purge_command)
+    app.cli.add_command(counts_group)
     app.cli.add_command(export_command)
     app.cli.add_command(results_command)
     app.cli.add_command(kiosk_group)

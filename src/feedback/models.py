@@ -24,7 +24,9 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     inspect,
+    select,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
@@ -190,6 +192,9 @@ class Response(Base):
     __tablename__ = "responses"
     __table_args__ = (
         Index("ix_responses_version_submitted", "questionnaire_version_id", "submitted_at"),
+        # The few responses not yet in answer_counts, which results read from the raw tables.
+        Index("ix_responses_waiting_count", "questionnaire_version_id", "submitted_at",
+              postgresql_where=text("counted IS false"), sqlite_where=text("counted IS 0")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -203,6 +208,9 @@ class Response(Base):
     channel: Mapped[str] = mapped_column(String(10))
     language: Mapped[str] = mapped_column(String(4))
     submitted_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # False until feedback.counting adds the response to answer_counts, in a batch, shortly
+    # after it is stored. (Rows stored before the column existed were counted already.)
+    counted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=true())
 
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
     inspection: Mapped[Inspection | None] = relationship()
@@ -366,8 +374,8 @@ SPAN_MONTH = "m"
 SPAN_DAY = "d"
 NO_INSPECTION = 0  # a response with no inspection
 ALL_INSPECTIONS = -1  # the national rows: every response, whatever its inspection
-# Each count is kept in a few rows (by response id), added up when read: concurrent
-# submissions then seldom wait for each other's lock on the same national row.
+# Each count is kept in a few rows (by response id), added up when read: batches counted at
+# the same time seldom wait for each other's lock on the same national row.
 COUNT_SHARDS = 8
 _UK = ZoneInfo("Europe/London")
 
@@ -375,9 +383,11 @@ _UK = ZoneInfo("Europe/London")
 class AnswerCount(Base):
     """How many responses and answers, by the facets results filter on.
 
-    Written in the transaction that stores (or deletes) a response, by the flush listener
-    below, so the counts always equal a recount of responses and answers. Three sets of rows
-    for each response: its month and inspection, its day nationally, its month nationally.
+    feedback.counting adds responses in batches, shortly after they are stored (until then a
+    response says counted = false, and results count it from the raw tables); the flush
+    listener below takes out or changes a counted response that is deleted or changed. So the
+    counts plus the responses still waiting always equal a recount. Three sets of rows for each
+    response: its month and inspection, its day nationally, its month nationally.
     results/query.py adds them up; it reads the raw tables for what they cannot answer.
     """
 
@@ -494,29 +504,54 @@ def _pairs(answers: Iterable[Answer]) -> list[tuple[str, str]]:
     return [(answer.question_code, answer.value) for answer in answers]
 
 
+_COUNTED_HERE = "responses_in_answer_counts"
+
+
+@event.listens_for(Session, "before_flush")
+def _note_counted_responses(session: Session, _flush_context, _instances) -> None:
+    """Note which of the responses this flush changes or deletes answer_counts holds already.
+
+    A new response is not counted here: it waits (counted = false) for feedback.counting. One
+    still waiting needs nothing either, as it will be counted as it then stands. On PostgreSQL
+    the rows are locked, so a batch being counted cannot take them between here and the flush.
+    """
+    ids = {o.id for o in (*session.dirty, *session.deleted) if isinstance(o, Response) and o.id is not None}
+    ids |= {o.response.id for o in (*session.new, *session.deleted)
+            if isinstance(o, Answer) and o.response is not None and o.response.id is not None}
+    if not ids:
+        session.info.pop(_COUNTED_HERE, None)
+        return
+    table = Response.__table__
+    statement = select(table.c.id).where(table.c.id.in_(sorted(ids)), table.c.counted.is_(True))
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        statement = statement.with_for_update()
+    session.info[_COUNTED_HERE] = set(connection.execute(statement).scalars())
+
+
 @event.listens_for(Session, "after_flush")
 def _count_flushed_answers(session: Session, _flush_context) -> None:
-    """Keep answer_counts equal to the responses and answers this flush wrote or deleted."""
-    responses = {id(o): o for o in session.new if isinstance(o, Response)}
-    deleted = {id(o): o for o in session.deleted if isinstance(o, Response)}
+    """Keep answer_counts equal to the counted responses and answers this flush changed or deleted."""
+    counted = session.info.pop(_COUNTED_HERE, set())
+    if not counted:
+        return
+    deleted = {id(o): o for o in session.deleted if isinstance(o, Response) and o.id in counted}
     added: dict[int, list[Answer]] = {}
     removed: dict[int, list[Answer]] = {}
     for answers, found in ((added, session.new), (removed, session.deleted)):
         for obj in found:
-            if isinstance(obj, Answer) and obj.response is not None:
+            if isinstance(obj, Answer) and obj.response is not None and obj.response.id in counted:
                 owner = obj.response
-                if id(owner) not in responses and id(owner) not in deleted:
+                if id(owner) not in deleted:
                     answers.setdefault(id(owner), []).append(obj)
     changed = {id(o): o for o in session.dirty if isinstance(o, Response) and id(o) not in deleted
-               and any(inspect(o).attrs[name].history.has_changes() for name in _COUNTED)}
+               and o.id in counted and any(inspect(o).attrs[name].history.has_changes() for name in _COUNTED)}
     for key in set(added) | set(removed):
         owner = next(a.response for a in added.get(key, []) + removed.get(key, []))
         changed.setdefault(key, owner)
-    if not (responses or deleted or changed):
+    if not (deleted or changed):
         return
     counts: Counter = Counter()
-    for response in responses.values():
-        count_rows(*_facets(response), _pairs(response.answers), into=counts)
     for response in deleted.values():
         count_rows(*_facets(response, old=True), _pairs(response.answers), sign=-1, into=counts)
     for key, response in changed.items():

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from . import questionnaires
 from .clock import as_utc, utcnow
+from .counting import STORED
 from .invitations import claim_single_use
-from .models import Answer, Draft, Inspection, Invitation, Response, add_counts, count_rows
+from .models import Answer, Draft, Inspection, Invitation, Response
 from .questionnaire_store import current_version, current_version_id
 from .questionnaires import FREE_TEXT, MULTIPLE, Question, QuestionnaireDefinition
 from .slack.alerts import queue_alerts
@@ -200,24 +201,26 @@ def store_response(
     Returns the response stored under `submission_key`, whether by this call or an earlier
     one (a double click, a retried request, a kiosk syncing its queue again).
 
-    Every submission comes through here, so it is written in plain SQL: one INSERT for the
-    response (which does nothing if the key is taken), one for its answers, one for its
-    counts (answer_counts), all in one transaction: stored and counted together, or neither.
-    `on_stored(response_id)` runs in that transaction, for the caller's own bookkeeping.
+    Every submission comes through here, so it is written in plain SQL: the response (which
+    is not stored if the key is taken) and its answers, in one statement on PostgreSQL and two
+    on SQLite, in one transaction. The response is stored not yet counted: feedback.counting
+    adds it to answer_counts a moment later, in a batch, and results count it from the raw
+    tables until then. `on_stored(response_id)` runs in that transaction, for the caller's own
+    bookkeeping.
     """
     now = now or utcnow()
-    version_id = current_version_id(session, definition)
     connection = session.connection()
-    response_id = connection.execute(_insert_once(connection.dialect.name), {
+    response_id = _insert_with_answers(connection, {
         "submission_key": submission_key,
-        "questionnaire_version_id": version_id,
+        "questionnaire_version_id": current_version_id(session, definition),
         "inspection_id": inspection_id,
         "invitation_id": invitation.id if invitation is not None else None,
         "device_id": device_id,
         "channel": channel,
         "language": language,
         "submitted_at": now,
-    }).scalar_one_or_none()
+        "counted": False,
+    }, list(answer_pairs(definition, answers)))
     if response_id is None:
         # A double click or a retried request: the first one stored it.
         session.rollback()
@@ -226,49 +229,54 @@ def store_response(
         # Someone else answered through this single-use link under another key.
         session.rollback()
         raise LinkAlreadyUsed()
-    pairs = list(answer_pairs(definition, answers))
-    _insert_answers(connection, response_id, pairs)
-    add_counts(connection, count_rows(response_id, version_id, now, inspection_id, channel, language,
-                                      [(code, value) for code, value, _text in pairs]))
     queue_alerts(session, definition, response_id, answers)
     if on_stored is not None:
         on_stored(response_id)
     session.commit()
+    session.info[STORED] = True  # for web.counting: count it once the reply has gone
     return StoredResponse(response_id, channel, new=True)
 
 
-@functools.cache
-def _insert_once(dialect: str):
-    """INSERT INTO responses ... ON CONFLICT (submission_key) DO NOTHING RETURNING id, built once."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return (dialect_insert(Response.__table__)
-            .on_conflict_do_nothing(index_elements=["submission_key"])
-            .returning(Response.__table__.c.id))
-
-
-_INSERT_ANSWERS_UNNEST = text(
-    "INSERT INTO answers (response_id, question_code, value, text) "
-    "SELECT :response_id, * FROM unnest(CAST(:codes AS varchar[]), CAST(:answer_values AS varchar[]), "
-    "CAST(:texts AS text[]))"
+_RESPONSE_COLUMNS = ("submission_key", "questionnaire_version_id", "inspection_id", "invitation_id", "device_id",
+                     "channel", "language", "submitted_at", "counted")
+# PostgreSQL: the response and its answers (arrays, UNNEST) in one statement, one round trip.
+# No response row (the key is taken), no answer rows: UNNEST is joined to the row stored.
+_INSERT_WITH_ANSWERS = text(
+    f"WITH stored AS (INSERT INTO responses ({', '.join(_RESPONSE_COLUMNS)}) "
+    f"VALUES ({', '.join(':' + name for name in _RESPONSE_COLUMNS)}) "
+    "ON CONFLICT (submission_key) DO NOTHING RETURNING id), "
+    "answered AS (INSERT INTO answers (response_id, question_code, value, text) "
+    "SELECT stored.id, given.* FROM stored, unnest(CAST(:codes AS varchar[]), "
+    "CAST(:answer_values AS varchar[]), CAST(:texts AS text[])) AS given) "
+    "SELECT id FROM stored"
 )
 
 
-def _insert_answers(connection, response_id: int, pairs: list[tuple[str, str, str | None]]) -> None:
-    """One statement on PostgreSQL (arrays, UNNEST); an in-process executemany on SQLite."""
-    if not pairs:
-        return
+def _insert_with_answers(connection, response: dict[str, Any],
+                         pairs: list[tuple[str, str, str | None]]) -> int | None:
+    """Insert a response and its answers unless its key is taken; return its id (None if taken)."""
     if connection.dialect.name == "postgresql":
-        codes, answer_values, texts = (list(column) for column in zip(*pairs))
-        connection.execute(_INSERT_ANSWERS_UNNEST, {"response_id": response_id, "codes": codes,
-                                                    "answer_values": answer_values, "texts": texts})
-    else:
+        codes, answer_values, texts = (list(column) for column in zip(*pairs)) if pairs else ([], [], [])
+        return connection.execute(_INSERT_WITH_ANSWERS, {
+            **response, "codes": codes, "answer_values": answer_values, "texts": texts,
+        }).scalar_one_or_none()
+    response_id = connection.execute(_insert_once(), response).scalar_one_or_none()
+    if response_id is not None and pairs:
         connection.execute(insert(Answer.__table__), [
             {"response_id": response_id, "question_code": code, "value": value, "text": typed}
             for code, value, typed in pairs
         ])
+    return response_id
+
+
+@functools.cache
+def _insert_once():
+    """SQLite: INSERT INTO responses ... ON CONFLICT (submission_key) DO NOTHING RETURNING id."""
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return (sqlite_insert(Response.__table__)
+            .on_conflict_do_nothing(index_elements=["submission_key"])
+            .returning(Response.__table__.c.id))
 
 
 def _stored_under(session: Session, submission_key: str) -> StoredResponse:

@@ -29,6 +29,7 @@ from typing import Any, Callable, Iterable
 from sqlalchemy import and_, case, distinct, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from ..counting import reading_counts
 from ..models import (
     ALL_INSPECTIONS,
     CHANNELS,
@@ -138,11 +139,14 @@ def load_scope(session: Session, definition: QuestionnaireDefinition) -> Scope:
 class _Query:
     """The FROM and WHERE shared by the three counting statements, and the group column."""
 
-    def __init__(self, scope: Scope, filters: Filters, by: str | None, days: Period | None = None):
+    def __init__(self, scope: Scope, filters: Filters, by: str | None, days: Period | None = None,
+                 waiting: bool = False):
         self.scope = scope
         self.filters = filters
         self.by = by
         self.conditions: list[Any] = [Response.questionnaire_version_id.in_(scope.version_ids)]
+        if waiting:  # only responses not yet in answer_counts (ix_responses_waiting_count)
+            self.conditions.append(Response.counted.is_(False))
         self.joins: set[str] = set()
         self.group_answer = None
         self.group = self._group_column(by)
@@ -254,7 +258,8 @@ def count(session: Session, scope: Scope, filters: Filters | None = None,
     if not scope.version_ids:
         return {} if by else {None: Counts()}
     if counted_ahead(scope, filters, by):
-        grouped = _count_from_table(session, scope, filters, by)
+        with reading_counts(session):
+            grouped = _count_from_table(session, scope, filters, by)
     else:
         grouped = _count_raw(session, scope, filters, by)
     if not by:
@@ -263,9 +268,10 @@ def count(session: Session, scope: Scope, filters: Filters | None = None,
 
 
 def _count_raw(session: Session, scope: Scope, filters: Filters, by: str | None,
-               days: Period | None = None) -> dict[Any, Counts]:
-    """Count from responses and answers themselves (only `days` of the period, if given)."""
-    query = _Query(scope, filters, by, days)
+               days: Period | None = None, waiting: bool = False) -> dict[Any, Counts]:
+    """Count from responses and answers themselves (only `days` of the period, if given; only
+    the responses not yet in answer_counts, if `waiting`)."""
+    query = _Query(scope, filters, by, days, waiting)
     grouped: dict[Any, Counts] = {}
 
     def counts_for(row) -> Counts:
@@ -346,10 +352,30 @@ def whole_months(period: Period | None) -> tuple[tuple[date, date] | None, list[
 
 def _count_from_table(session: Session, scope: Scope, filters: Filters,
                       by: str | None) -> dict[Any, Counts]:
-    """Add up answer_counts: whole months from month rows, the days at either end from day rows."""
-    table = AnswerCount
+    """Add up answer_counts, and the responses not counted into it yet.
+
+    Whole months from month rows, the days at either end from day rows; the responses stored
+    but still waiting to be counted (feedback.counting) from the raw tables, over what the
+    rows cover.
+    """
     months, edges = whole_months(filters.period)
     place = by in PLACES or any(getattr(filters, name) is not None for name in PLACES)
+    grouped = _from_table(session, scope, filters, by, months, edges, place)
+    if not place:
+        waiting = _count_raw(session, scope, filters, by, waiting=True)
+    elif months is not None:  # the days at either end were read from the raw tables already
+        covered = None if filters.period is None else Period.days(months[0], months[1] - timedelta(days=1))
+        waiting = _count_raw(session, scope, filters, by, days=covered, waiting=True)
+    else:
+        waiting = {}
+    for key, counts in waiting.items():
+        grouped[key] = grouped[key].add(counts) if key in grouped else counts
+    return grouped
+
+
+def _from_table(session: Session, scope: Scope, filters: Filters, by: str | None,
+                months: tuple[date, date] | None, edges: list[Period], place: bool) -> dict[Any, Counts]:
+    table = AnswerCount
     grouped: dict[Any, Counts] = {}
     spans = []
     if months is not None:

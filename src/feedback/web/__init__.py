@@ -7,13 +7,14 @@ from flask import Flask
 from . import assets, dashboard, errors, pages, security, staff, survey, templating
 from . import kiosk, paper
 from . import api, exports
-from . import slack
+from . import counting, slack
 
 
 def init_app(app: Flask) -> None:
     templating.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    counting.init_app(app)
     app.register_blueprint(assets.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(survey.bp)

@@ -297,9 +297,8 @@ def sync():
         return {"error": "send JSON with the X-Kiosk-Sync header"}, 400
     if (request.content_length or 0) > MAX_SYNC_BYTES:
         return {"error": "too large"}, 413
-    # Read without a write lock (SQLite takes one for the whole of a writing transaction):
-    # only storing the response writes.
-    with get_db().read_session() as reading:
+    # Without SQLite's write lock: only storing the response writes.
+    with get_db().read_before_writing(db_session()) as reading:
         tablet = kiosk.find_tablet(reading, request.cookies.get(COOKIE))
     if tablet is None:
         return {"error": "this tablet is not enrolled as a kiosk"}, 401

@@ -1,0 +1,106 @@
+"""Counting stored responses into answer_counts in batches, shortly after they arrive.
+
+store_response writes a response and its answers (counted = false) and nothing more, so a
+submission costs the same few statements however many counts it touches. The counting comes
+a moment later: after a response has gone back to whoever sent it (web.counting), or from
+`feedback counts catch-up`, up to BATCH waiting responses are counted together in one
+transaction: their counts added up in memory and written once a key, the responses marked
+counted. A hundred kiosk responses from one office cost a few hundred row updates, not 2,700,
+and no submission waits for a lock on a national count.
+
+Results never wait for it: results/query.py adds the responses still waiting from the raw
+tables (through ix_responses_waiting_count), and reads them with answer_counts as one state
+(`reading_counts`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.orm import Session
+
+from .models import Answer, Response, add_counts, count_rows
+
+BATCH = 1000
+# Set in a session's info by responses.store_response: web.counting counts after the reply.
+STORED = "stored_responses"
+# The PostgreSQL advisory lock under which a batch commits and results read (any fixed number).
+SNAPSHOT_LOCK = 0x636F756E74  # "count"
+
+_responses = Response.__table__.c
+_answers = Answer.__table__.c
+
+
+def count_waiting(session: Session, limit: int = BATCH) -> int:
+    """Count up to `limit` waiting responses (oldest first) and commit; return how many.
+
+    On PostgreSQL batches counted at once take different responses (SKIP LOCKED), and a batch
+    commits only while no results are being read (see `reading_counts`): if some are, it is
+    rolled back, returns 0, and the responses wait for the next batch.
+    """
+    connection = session.connection()
+    postgresql = connection.dialect.name == "postgresql"
+    waiting_now = (
+        select(_responses.id, _responses.questionnaire_version_id, _responses.submitted_at,
+               _responses.inspection_id, _responses.channel, _responses.language)
+        .where(_responses.counted.is_(False)).order_by(_responses.id).limit(limit)
+    )
+    if postgresql:
+        waiting_now = waiting_now.with_for_update(skip_locked=True)
+    waiting = connection.execute(waiting_now).all()
+    if not waiting:
+        session.rollback()
+        return 0
+    ids = [row.id for row in waiting]
+    given: dict[int, list[tuple[str, str]]] = {}
+    for response_id, question, value in connection.execute(
+            select(_answers.response_id, _answers.question_code, _answers.value)
+            .where(_answers.response_id.in_(ids))):
+        given.setdefault(response_id, []).append((question, value))
+    counts: Counter = Counter()
+    for row in waiting:
+        count_rows(row.id, row.questionnaire_version_id, row.submitted_at, row.inspection_id, row.channel,
+                   row.language, given.get(row.id, []), into=counts)
+    add_counts(connection, counts)
+    connection.execute(update(Response.__table__).where(_responses.id.in_(ids)).values(counted=True))
+    if postgresql and not connection.execute(
+            text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": SNAPSHOT_LOCK}).scalar_one():
+        session.rollback()  # results are being read: this batch would change them halfway
+        return 0
+    session.commit()
+    return len(ids)
+
+
+def count_all_waiting(session: Session, progress: Callable[[int], None] | None = None) -> int:
+    """Count every waiting response, a batch at a time; return how many were counted."""
+    total = 0
+    while True:
+        counted = count_waiting(session)
+        if not counted:
+            return total
+        total += counted
+        if progress is not None:
+            progress(counted)
+
+
+def waiting_count(session: Session) -> int:
+    """How many stored responses are not in answer_counts yet."""
+    return session.execute(select(func.count()).where(_responses.counted.is_(False))).scalar_one()
+
+
+@contextmanager
+def reading_counts(session: Session) -> Iterator[None]:
+    """Read answer_counts and the responses still waiting as one state.
+
+    SQLite: a transaction reads one snapshot already. PostgreSQL (READ COMMITTED): each
+    statement has its own, so a batch committing between reading answer_counts and reading the
+    waiting responses would be counted twice or not at all. Readers hold this shared lock to
+    the end of their transaction; a batch commits only if it can take it exclusively.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock_shared(:key)"), {"key": SNAPSHOT_LOCK})
+    yield
