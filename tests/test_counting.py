@@ -17,6 +17,7 @@ from feedback.counting import count_all_waiting, count_waiting, reading_counts, 
 from feedback.models import AnswerCount, Inspection, Response
 from feedback.responses import store_response
 from feedback.results.compute import Counts
+from feedback.results import query
 from feedback.results.query import _count_raw, count, load_scope
 from tests.conftest import test_config
 from tests.kiosk.test_enrolment import bind
@@ -66,7 +67,9 @@ def figures(db, code: str) -> dict:
     return found
 
 
-def test_results_are_the_same_before_and_after_waiting_responses_are_counted(app, demo_returns):
+@pytest.mark.parametrize("by_id", [2000, 3], ids=["waiting-read-by-id", "too-many-to-list"])
+def test_results_are_the_same_before_and_after_waiting_responses_are_counted(app, demo_returns, monkeypatch, by_id):
+    monkeypatch.setattr(query, "WAITING_BY_ID", by_id)
     db = demo_returns
     stored = store_waiting(app, db)
     db.commit()

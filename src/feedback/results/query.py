@@ -140,13 +140,15 @@ class _Query:
     """The FROM and WHERE shared by the three counting statements, and the group column."""
 
     def __init__(self, scope: Scope, filters: Filters, by: str | None, days: Period | None = None,
-                 waiting: bool = False):
+                 waiting: bool | list[int] = False):
         self.scope = scope
         self.filters = filters
         self.by = by
         self.conditions: list[Any] = [Response.questionnaire_version_id.in_(scope.version_ids)]
-        if waiting:  # only responses not yet in answer_counts (ix_responses_waiting_count)
+        if waiting is True:  # only responses not yet in answer_counts (ix_responses_waiting_count)
             self.conditions.append(Response.counted.is_(False))
+        elif waiting:  # only these (waiting) responses
+            self.conditions.append(Response.id.in_(waiting))
         self.joins: set[str] = set()
         self.group_answer = None
         self.group = self._group_column(by)
@@ -268,9 +270,9 @@ def count(session: Session, scope: Scope, filters: Filters | None = None,
 
 
 def _count_raw(session: Session, scope: Scope, filters: Filters, by: str | None,
-               days: Period | None = None, waiting: bool = False) -> dict[Any, Counts]:
+               days: Period | None = None, waiting: bool | list[int] = False) -> dict[Any, Counts]:
     """Count from responses and answers themselves (only `days` of the period, if given; only
-    the responses not yet in answer_counts, if `waiting`)."""
+    the responses not yet in answer_counts, if `waiting` is True, or those it lists)."""
     query = _Query(scope, filters, by, days, waiting)
     grouped: dict[Any, Counts] = {}
 
@@ -314,6 +316,7 @@ def _count_raw(session: Session, scope: Scope, filters: Filters, by: str | None,
 # --- From answer_counts ----------------------------------------------------------------------
 
 PLACES = PLACE_FILTERS
+WAITING_BY_ID = 2000  # responses waiting to be counted: read by id up to this many
 
 
 def counted_ahead(scope: Scope, filters: Filters, by: str | None) -> bool:
@@ -361,11 +364,19 @@ def _count_from_table(session: Session, scope: Scope, filters: Filters,
     months, edges = whole_months(filters.period)
     place = by in PLACES or any(getattr(filters, name) is not None for name in PLACES)
     grouped = _from_table(session, scope, filters, by, months, edges, place)
-    if not place:
-        waiting = _count_raw(session, scope, filters, by, waiting=True)
+    # By id when there are few (the usual case: none, or the last second's): a plan that
+    # cannot become a scan of every answer, whatever the planner guesses.
+    waiting_ids = session.execute(
+        select(Response.id).where(Response.questionnaire_version_id.in_(scope.version_ids),
+                                  Response.counted.is_(False)).limit(WAITING_BY_ID + 1)).scalars().all()
+    chosen = waiting_ids if len(waiting_ids) <= WAITING_BY_ID else True
+    if not waiting_ids:
+        waiting = {}
+    elif not place:
+        waiting = _count_raw(session, scope, filters, by, waiting=chosen)
     elif months is not None:  # the days at either end were read from the raw tables already
         covered = None if filters.period is None else Period.days(months[0], months[1] - timedelta(days=1))
-        waiting = _count_raw(session, scope, filters, by, days=covered, waiting=True)
+        waiting = _count_raw(session, scope, filters, by, days=covered, waiting=chosen)
     else:
         waiting = {}
     for key, counts in waiting.items():
