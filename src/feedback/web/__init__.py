@@ -7,7 +7,7 @@ from flask import Flask
 from . import assets, dashboard, errors, pages, security, staff, survey, templating
 from . import kiosk, paper
 from . import api, exports
-from . import counting, slack
+from . import counting, rate_limits, slack
 
 
 def init_app(app: Flask) -> None:
@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     security.init_app(app)
     errors.init_app(app)
     counting.init_app(app)
+    rate_limits.init_app(app)
     app.register_blueprint(assets.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(survey.bp)

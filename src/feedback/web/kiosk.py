@@ -44,12 +44,13 @@ from wtforms.validators import InputRequired, Length
 
 from .. import db_session, get_db, kiosk, questionnaires
 from ..clock import utcnow
-from ..extensions import csrf, limiter
+from ..extensions import csrf
 from ..forms import EmptyForm
 from ..i18n import LANGUAGES, format_day
 from ..models import Device, Inspection
 from ..questionnaires import FREE_TEXT
 from .assets import APP_ASSETS, BUILT_ASSETS
+from .rate_limits import limit_public_posts
 from .auth import current_staff, staff_required
 from .components import plural_messages
 
@@ -71,11 +72,7 @@ DEFAULT_TIMINGS = {"KIOSK_IDLE_SECONDS": 90, "KIOSK_WARNING_SECONDS": 30, "KIOSK
 MIN_WARNING_SECONDS = 20
 
 
-def public_post_limit() -> str:
-    return current_app.config["RATELIMIT_PUBLIC_POSTS"]
-
-
-limiter.limit(public_post_limit, methods=["POST"])(bp)
+limit_public_posts(bp)
 
 
 def timing(name: str) -> int:

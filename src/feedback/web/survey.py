@@ -9,12 +9,12 @@ from werkzeug.datastructures import MultiDict
 
 from .. import db_session, journey, questionnaires, responses
 from ..clock import utcnow
-from ..extensions import limiter
 from ..forms import AboutYouForm, EmptyForm, question_form
 from ..i18n import choose_language, current_language, has_chosen_language
 from ..invitations import LinkState, find_invitation, link_state
 from ..models import Draft
 from ..questionnaires import MULTIPLE
+from .rate_limits import limit_public_posts
 
 bp = Blueprint("survey", __name__)
 
@@ -22,12 +22,8 @@ DRAFT_KEY = "draft"
 COMPLETED_KEY = "completed"
 
 
-def public_post_limit() -> str:
-    return current_app.config["RATELIMIT_PUBLIC_POSTS"]
-
-
-# Limits on the blueprint are checked before CSRF and the view, so a flood costs little.
-limiter.limit(public_post_limit, methods=["POST"])(bp)
+# Checked before CSRF and the view, so a flood costs little.
+limit_public_posts(bp)
 
 
 def unusable_link():
