@@ -161,19 +161,5 @@ class Database:
             session.rollback()
             session.close()
 
-    @contextmanager
-    def read_before_writing(self, session: Session) -> Iterator[Session]:
-        """Yield a session to read what a writing transaction in `session` needs first.
-
-        On SQLite, a separate read-only one: a write transaction there holds the database's
-        one write lock from its first statement, so reading in it would keep others waiting.
-        Elsewhere `session` itself: one connection and one transaction, not two.
-        """
-        if self.engine.dialect.name == "sqlite":
-            with self.read_session() as reading:
-                yield reading
-        else:
-            yield session
-
     def dispose(self) -> None:
         self.engine.dispose()

@@ -294,9 +294,7 @@ def sync():
         return {"error": "send JSON with the X-Kiosk-Sync header"}, 400
     if (request.content_length or 0) > MAX_SYNC_BYTES:
         return {"error": "too large"}, 413
-    # Without SQLite's write lock: only storing the response writes.
-    with get_db().read_before_writing(db_session()) as reading:
-        tablet = kiosk.find_tablet(reading, request.cookies.get(COOKIE))
+    tablet = kiosk.find_tablet(db_session(), request.cookies.get(COOKIE))
     if tablet is None:
         return {"error": "this tablet is not enrolled as a kiosk"}, 401
     payload = request.get_json(silent=True)
