@@ -63,11 +63,21 @@ def existing(answers: int, name: str | None = None) -> str | None:
         with engine.connect() as connection:
             version = connection.execute(text(
                 "SELECT value FROM bench_meta WHERE key = 'generator'")).scalar_one_or_none()
+            schema = connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one_or_none()
     except Exception:
-        version = None
+        version = schema = None
     finally:
         engine.dispose()
-    return postgres_url(name) if version == GENERATOR_VERSION else None
+    # Made by this generator, and at the schema the code now expects (else made again).
+    return postgres_url(name) if version == GENERATOR_VERSION and schema == _schema_head() else None
+
+
+def _schema_head() -> str:
+    from alembic.script import ScriptDirectory
+
+    from feedback.migrations import alembic_config
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
 def generate(answers: int, fresh: bool = False, say=print, weights: dict[str, int] | None = None,

@@ -7,6 +7,22 @@ import secrets
 from flask import Flask, Request, abort, g, request
 
 
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; "
+    "style-src 'self'; img-src 'self' data:; font-src 'none'; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
+EVERY_RESPONSE = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    # Pages reached by a link that carries a token must not leak it to other sites.
+    ("Referrer-Policy", "no-referrer"),
+)
+
+
 def csp_nonce() -> str:
     if "csp_nonce" not in g:
         g.csp_nonce = secrets.token_urlsafe(16)
@@ -45,24 +61,15 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response):
-        nonce = csp_nonce()
         headers = response.headers
-        headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; "
-            f"script-src 'self' 'nonce-{nonce}'; "
-            "style-src 'self'; img-src 'self' data:; font-src 'none'; "
-            "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-            "base-uri 'none'; object-src 'none'",
-        )
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        # Pages reached by a link that carries a token must not leak it to other sites.
-        headers.setdefault("Referrer-Policy", "no-referrer")
-        if app.config.get("SESSION_COOKIE_SECURE"):
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.endpoint and not request.endpoint.startswith("assets."):
-            headers.setdefault("Cache-Control", "no-store")
+        present = {name.lower() for name in headers.keys()}  # a view's own header wins
+        if "content-security-policy" not in present:
+            headers.add("Content-Security-Policy", CONTENT_SECURITY_POLICY.format(nonce=csp_nonce()))
+        for name, value in EVERY_RESPONSE:
+            if name.lower() not in present:
+                headers.add(name, value)
+        if app.config.get("SESSION_COOKIE_SECURE") and "strict-transport-security" not in present:
+            headers.add("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if "cache-control" not in present and request.endpoint and not request.endpoint.startswith("assets."):
+            headers.add("Cache-Control", "no-store")
         return response
