@@ -33,7 +33,7 @@ WORK = Path(os.environ.get("BENCH_WORKDIR", "/tmp/feedback-bench"))
 POSTGRES_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 SECRET_KEY = "bench-" + "k" * 40
-PACKAGES = ("flask", "werkzeug", "sqlalchemy", "alembic", "psycopg", "gunicorn", "flask-limiter",
+PACKAGES = ("flask", "werkzeug", "sqlalchemy", "alembic", "psycopg", "gunicorn", "limits",
             "flask-compress", "slack-bolt", "duckdb", "redis")
 
 if str(ROOT / "src") not in sys.path:

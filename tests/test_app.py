@@ -9,7 +9,7 @@ from tests.conftest import test_config
 
 def test_factory_registers_blueprints_extensions_and_commands(app):
     assert {"pages", "survey", "assets"} <= set(app.blueprints)
-    assert {"babel", "csrf", "limiter", "database"} <= set(app.extensions)
+    assert {"babel", "csrf", "rate_limits", "database"} <= set(app.extensions)
     assert {"db", "demo", "invite", "questionnaires", "translate"} <= set(app.cli.commands)
 
 

@@ -11,7 +11,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from .config import DEFAULT_INSTANCE_PATH, Config
 from .db import Database
-from .extensions import babel, csrf, limiter
+from .extensions import babel, csrf
 
 
 class UnsafeConfiguration(RuntimeError):
@@ -78,7 +78,6 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("COMPRESS_BR_LEVEL", 5)
     app.config.setdefault("COMPRESS_STREAMING_ENDPOINT_CONDITIONAL", ["assets.asset"])
     Compress(app)
-    limiter.init_app(app)  # first, so floods are turned away before any other work
     csrf.init_app(app)
     WTFormsHelpers(app)
 

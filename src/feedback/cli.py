@@ -6,7 +6,6 @@ import json
 import secrets
 import subprocess
 import sys
-from pathlib import Path
 
 import click
 from alembic import command as alembic_command
@@ -40,7 +39,7 @@ from .staff_cli import users_group
 from .kiosk_cli import kiosk_group
 from .api_cli import api_tokens_group
 from .slack.cli import digest_command, slack_group
-from .models import Inspection, StaffUser
+from .models import StaffUser
 from .notify import NotifyError, NotifyNotConfigured, NotifySender, is_configured
 
 db_group = AppGroup("db", help="Create or migrate the database.")

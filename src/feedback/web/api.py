@@ -7,16 +7,17 @@ Errors are JSON too: 400 for a parameter it cannot use, 401 without a working to
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from .. import api_tokens, db_session
-from ..extensions import csrf, limiter
+from ..extensions import csrf
 from ..results import FilterError, PeriodError
 from ..results.cli import find_results, results_json
 from .exports import FILTER_PARAMS, query_filters
 from .openapi import openapi_document
+from .rate_limits import limited
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -24,10 +25,6 @@ csrf.exempt(bp)
 REALM = "feedback"
 SINGLE_PARAMS = ("questionnaire", "by") + FILTER_PARAMS
 REPEATABLE_PARAMS = ("equality",)
-
-
-def api_limit() -> str:
-    return current_app.config["RATELIMIT_API"]
 
 
 def problem(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -47,7 +44,7 @@ def unauthorised(message: str, invalid: bool) -> Response:
 
 
 @bp.get("/results")
-@limiter.limit(api_limit)
+@limited("RATELIMIT_API")
 def results():
     """Return a questionnaire's figures as JSON, exactly as `feedback results --json` prints them."""
     credentials = request.authorization

@@ -42,7 +42,7 @@ from wtforms import BooleanField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
-from .. import db_session, get_db, kiosk, questionnaires
+from .. import db_session, kiosk, questionnaires
 from ..clock import utcnow
 from ..extensions import csrf
 from ..forms import EmptyForm

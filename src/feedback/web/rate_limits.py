@@ -1,57 +1,91 @@
-"""The rate limit on public posts (survey pages, kiosk queues), checked directly.
+"""Rate limits by client address: public posts, staff sign-in and the API.
 
-flask-limiter works out on every request which of its limits apply to it (defaults,
-blueprint and view decorators, exemptions, meta limits): half a millisecond of Python here,
-more than the check itself, on the service's busiest requests. These blueprints carry one limit
-each, so they check it themselves, with flask-limiter's own storage and strategy (Redis in
-production, shared by every worker), and flask-limiter leaves them alone. Staff sign-in and
-the API keep flask-limiter's decorators.
+One fixed-window counter a limit, scope and client address, kept where RATELIMIT_STORAGE_URI
+says (Redis in production, so every worker on every machine shares it), through the limits
+library. A view that is limited does one counter update in the storage, and nothing else:
+the service's busiest requests (a kiosk sending its queue, each page of a survey) spent more
+time in a general rate-limiting extension working out which limits applied than in the
+check itself.
+
+- Public posts (the survey and kiosk blueprints, `limit_public_posts`) are checked first of
+  all the application's checks, before CSRF, so a flood is turned away cheaply. If the
+  storage is down they are let through, with the failure logged: respondents' answers are
+  not refused for it.
+- Staff sign-in and the API (`limited`) are checked when their view is called. If the
+  storage is down they fail, as a guard against guessing should.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, wraps
+from typing import Callable
 
 from flask import Blueprint, Flask, abort, current_app, request
-from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse_many
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
 
-from ..extensions import limiter
+EXTENSION = "rate_limits"
+_PUBLIC_POSTS: set[str] = set()
 
-SCOPE = "public-posts"
-_CHECKED_HERE: set[str] = set()
+
+class RateLimits:
+    """The application's counters: where they are kept, and whether limits apply at all."""
+
+    def __init__(self, storage_uri: str, enabled: bool):
+        self.enabled = enabled
+        self.strategy = FixedWindowRateLimiter(storage_from_string(storage_uri))
+
+    def allow(self, written: str, scope: str) -> bool:
+        """Count this request against `written` ("120 per minute") for its address; say if allowed."""
+        if not self.enabled:
+            return True
+        address = request.remote_addr or "127.0.0.1"
+        return all(self.strategy.hit(item, scope, address) for item in _parsed(written))
 
 
 @lru_cache(maxsize=16)
-def _limits(written: str) -> tuple[RateLimitItem, ...]:
+def _parsed(written: str) -> tuple[RateLimitItem, ...]:
     return tuple(parse_many(written))
 
 
-def limit_public_posts(bp: Blueprint) -> None:
-    """Limit POSTs to `bp` by client address to RATELIMIT_PUBLIC_POSTS."""
-    _CHECKED_HERE.add(bp.name)
-
-
 def init_app(app: Flask) -> None:
-    # First of all the application's checks, before CSRF, so a flood is turned away cheaply.
-    app.before_request_funcs.setdefault(None, []).insert(0, _check_public_post_limit)
+    app.extensions[EXTENSION] = RateLimits(app.config["RATELIMIT_STORAGE_URI"], app.config["RATELIMIT_ENABLED"])
+    # First of all the application's checks, before CSRF.
+    app.before_request_funcs.setdefault(None, []).insert(0, _check_public_post)
 
 
-def _check_public_post_limit() -> None:
-    if request.method != "POST" or request.blueprint not in _CHECKED_HERE or not limiter.enabled:
+def limit_public_posts(bp: Blueprint) -> None:
+    """Limit POSTs to `bp` to RATELIMIT_PUBLIC_POSTS a client address."""
+    _PUBLIC_POSTS.add(bp.name)
+
+
+def limited(config_key: str, methods: tuple[str, ...] | None = None) -> Callable:
+    """Decorate a view: limit its requests (of `methods`, if given) to the setting `config_key`."""
+
+    def decorate(view: Callable) -> Callable:
+        scope = f"{view.__module__}.{view.__qualname__}"
+
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if methods is None or request.method in methods:
+                if not current_app.extensions[EXTENSION].allow(current_app.config[config_key], scope):
+                    abort(429)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def _check_public_post() -> None:
+    if request.method != "POST" or request.blueprint not in _PUBLIC_POSTS:
         return
-    address = get_remote_address()
     try:
-        allowed = all(limiter.limiter.hit(item, SCOPE, request.blueprint, address)
-                      for item in _limits(current_app.config["RATELIMIT_PUBLIC_POSTS"]))
-    except Exception:  # the limit's storage is down: take the answers rather than lose them
+        allowed = current_app.extensions[EXTENSION].allow(
+            current_app.config["RATELIMIT_PUBLIC_POSTS"], f"public-posts.{request.blueprint}")
+    except Exception:  # the storage is down: take the answers rather than lose them
         current_app.logger.exception("rate limit storage unreachable; %s let through", request.blueprint)
         return
     if not allowed:
         abort(429)
-
-
-@limiter.request_filter
-def _checked_here() -> bool:
-    """flask-limiter skips the requests these blueprints limit themselves."""
-    return request.blueprint in _CHECKED_HERE

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from .. import db_session, staff
-from ..extensions import csrf, limiter
-from ..forms import EmptyForm, SignInForm
+from ..extensions import csrf
+from ..forms import SignInForm
 from .auth import current_staff, end_staff_session, safe_next, staff_required, start_staff_session
+from .rate_limits import limited
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 
-def sign_in_limit() -> str:
-    return current_app.config["RATELIMIT_SIGN_IN"]
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
 @csrf.exempt  # checked below, after the rate limit, so guessing is turned away first
-@limiter.limit(sign_in_limit, methods=["POST"])
+@limited("RATELIMIT_SIGN_IN", methods=("POST",))
 def sign_in():
     if request.method == "POST":
         csrf.protect()
