@@ -83,6 +83,15 @@ def assert_counts_hold(db) -> None:
                                for k in set(found) | set(expected) if found.get(k) != expected.get(k)}
 
 
+def enrol_kiosk(app, client, db) -> None:
+    """Enrol an adult-service-user kiosk at the London OMI2 inspection and bind it to `client`."""
+    inspection = db.execute(select(Inspection).where(Inspection.code == "omi2-2011-london")).scalar_one()
+    with app.app_context():
+        new = kiosk.enrol(db, "adult-service-user", "London probation office", inspection=inspection)
+    db.commit()
+    bind(client, new.path())
+
+
 def kiosk_item(**overrides):
     item = {
         "key": str(uuid.uuid4()),
@@ -116,11 +125,7 @@ def test_web_journey_and_a_repeated_final_post_count_once(browser, demo_data):
 
 def test_kiosk_queue_sent_twice_counts_once(app, client, demo_data):
     db = demo_data
-    inspection = db.execute(select(Inspection).where(Inspection.code == "omi2-2011-london")).scalar_one()
-    with app.app_context():
-        new = kiosk.enrol(db, "adult-service-user", "London probation office", inspection=inspection)
-    db.commit()
-    bind(client, new.path())
+    enrol_kiosk(app, client, db)
     items = [kiosk_item(), kiosk_item(language="cy", answers={**kiosk_item()["answers"], "help_received": ["ete"]}),
              kiosk_item(finished_at=(datetime.now(timezone.utc) - timedelta(days=40)).isoformat())]
     for item in items + items:

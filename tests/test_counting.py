@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import sessionmaker
 
-from feedback import kiosk, questionnaires
+from feedback import questionnaires
 from feedback.counting import count_all_waiting, count_waiting, reading_counts, waiting_count
 from feedback.models import AnswerCount, Inspection, Response
 from feedback.responses import store_response
@@ -20,8 +20,7 @@ from feedback.results.compute import Counts
 from feedback.results import query
 from feedback.results.query import _count_raw, count, load_scope
 from tests.conftest import test_config
-from tests.kiosk.test_enrolment import bind
-from tests.test_answer_counts import BY, FILTERS, assert_counts_hold, kiosk_item
+from tests.test_answer_counts import BY, FILTERS, assert_counts_hold, enrol_kiosk, kiosk_item
 
 ADULT = {"working_relationship": "yes", "plan_involvement": "no", "progress_discussed": "yes",
          "help_received": ["accommodation", "money"], "think_about_offending": "yes",
@@ -115,11 +114,7 @@ def test_the_kiosk_reply_goes_first_then_the_response_is_counted(database_url, d
     app = create_app(test_config(database_url, COUNTS_CATCH_UP_SECONDS=0))
     client = app.test_client()
     db = demo_data
-    inspection = db.execute(select(Inspection).where(Inspection.code == "omi2-2011-london")).scalar_one()
-    with app.app_context():
-        new = kiosk.enrol(db, "adult-service-user", "London probation office", inspection=inspection)
-    db.commit()
-    bind(client, new.path())
+    enrol_kiosk(app, client, db)
     item = kiosk_item()
     # buffered: the test client reads the reply, then closes it as a server does after sending.
     reply = client.post("/kiosk/api/responses", json=item, headers={"X-Kiosk-Sync": "1"}, buffered=True)
@@ -134,11 +129,7 @@ def test_with_catching_up_turned_off_responses_wait_and_results_still_include_th
     app.config["COUNTS_CATCH_UP_SECONDS"] = None
     app.extensions["counting"].every = None
     db = demo_data
-    inspection = db.execute(select(Inspection).where(Inspection.code == "omi2-2011-london")).scalar_one()
-    with app.app_context():
-        new = kiosk.enrol(db, "adult-service-user", "London probation office", inspection=inspection)
-    db.commit()
-    bind(client, new.path())
+    enrol_kiosk(app, client, db)
     for _ in range(3):
         assert client.post("/kiosk/api/responses", json=kiosk_item(), headers={"X-Kiosk-Sync": "1"},
                            buffered=True).status_code == 201

@@ -45,21 +45,13 @@ def test_public_posts_are_rate_limited_with_a_page_in_the_respondents_language(d
 
 
 def test_a_kiosk_sending_its_queue_is_rate_limited_too(database_url, demo_data):
-    from sqlalchemy import select
-
-    from feedback import create_app, kiosk
-    from feedback.models import Inspection
+    from feedback import create_app
     from tests.conftest import test_config
-    from tests.kiosk.test_enrolment import bind
-    from tests.test_answer_counts import kiosk_item
+    from tests.test_answer_counts import enrol_kiosk, kiosk_item
 
     app = create_app(test_config(database_url, RATELIMIT_PUBLIC_POSTS="3 per minute"))
     client = app.test_client()
-    inspection = demo_data.execute(select(Inspection).where(Inspection.code == "omi2-2011-london")).scalar_one()
-    with app.app_context():
-        new = kiosk.enrol(demo_data, "adult-service-user", "London probation office", inspection=inspection)
-    demo_data.commit()
-    bind(client, new.path())  # a post to a kiosk page: the first of three
+    enrol_kiosk(app, client, demo_data)  # its last step is a post to a kiosk page: the first of three
     statuses = [client.post("/kiosk/api/responses", json=kiosk_item(), headers={"X-Kiosk-Sync": "1"}).status_code
                 for _ in range(3)]
     assert statuses == [201, 201, 429]
