@@ -15,7 +15,6 @@ from sqlalchemy import select
 
 from feedback import create_app
 from feedback.clock import utcnow
-from feedback.demo.returns import load_demo_returns
 from feedback.models import ApiToken
 from feedback.tokens import hash_token
 from tests.conftest import test_config
@@ -44,11 +43,8 @@ SAME_QUESTIONS = [
 
 
 @pytest.fixture
-def demo(app, demo_data):
-    with app.app_context():
-        load_demo_returns(demo_data)
-    demo_data.commit()
-    return demo_data
+def demo(demo_returns):
+    return demo_returns
 
 
 def add_token(runner, name: str, *extra: str) -> str:
