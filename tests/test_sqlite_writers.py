@@ -6,6 +6,7 @@ flock(2) locks held through different open files exclude each other even in one 
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 
@@ -90,3 +91,33 @@ def test_readers_never_wait_for_a_writers_turn(sqlite_path):
     assert seen == [["committed"]]
     assert events(database) == ["committed", "uncommitted"]
     database.dispose()
+
+
+def test_a_turn_ended_by_another_thread_passes_on_and_a_turn_not_given_is_refused(sqlite_path):
+    """The garbage collector gives back an abandoned connection from its own thread."""
+    from feedback.db import WriterTurn
+
+    turn = WriterTurn(f"sqlite:///{sqlite_path}", wait_seconds=0.2)
+    turn.acquire()
+    turn.acquire()  # the same thread again (a second session inside the first)
+    refused = []
+
+    def wait_for_a_turn():
+        try:
+            turn.acquire()
+        except sqlite3.OperationalError as error:
+            refused.append(str(error))
+
+    waiting = threading.Thread(target=wait_for_a_turn)
+    waiting.start()
+    waiting.join(5)  # refused after 0.2 s, like SQLite's busy_timeout: no endless wait
+    assert refused == ["database is locked: no write turn in 0.2 s"]
+    turn.release()
+    ended = threading.Thread(target=turn.release)  # the last release, from elsewhere
+    ended.start()
+    ended.join(5)
+    taken = []
+    later = threading.Thread(target=lambda: (turn.acquire(), taken.append(True), turn.release()))
+    later.start()
+    later.join(5)
+    assert taken == [True]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
 import threading
 from contextlib import contextmanager
 from typing import Iterator
@@ -28,33 +29,43 @@ class WriterTurn:
     sqlite3 shell, say) still meet SQLite's own lock and busy_timeout.
     """
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, wait_seconds: float = 30.0):
         database = make_url(url).database
         self.path = None if not database or database == ":memory:" else database + ".writer-lock"
-        self._threads = threading.RLock()
+        self.wait_seconds = wait_seconds  # as long as busy_timeout, within one process
+        # A Lock, not an RLock: a connection the garbage collector gives back mid-transaction
+        # ends its turn from another thread, which an RLock would refuse.
+        self._threads = threading.Lock()
+        self._owner: int | None = None
         self._depth = 0
         self._file: int | None = None
         self._pid = 0
 
     def acquire(self) -> None:
-        self._threads.acquire()
-        self._depth += 1
-        if self._depth > 1 or self.path is None:
+        me = threading.get_ident()
+        if self._owner == me:
+            self._depth += 1
             return
+        if not self._threads.acquire(timeout=self.wait_seconds):
+            raise sqlite3.OperationalError(f"database is locked: no write turn in {self.wait_seconds:g} s")
         try:
-            if self._file is None or self._pid != os.getpid():  # a forked process opens its own
-                self._file = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-                self._pid = os.getpid()
-            fcntl.flock(self._file, fcntl.LOCK_EX)
+            if self.path is not None:
+                if self._file is None or self._pid != os.getpid():  # a forked process opens its own
+                    self._file = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                    self._pid = os.getpid()
+                fcntl.flock(self._file, fcntl.LOCK_EX)
         except BaseException:
-            self._depth -= 1
             self._threads.release()
             raise
+        self._owner, self._depth = me, 1
 
     def release(self) -> None:
         self._depth -= 1
+        if self._depth > 0:
+            return
+        self._owner = None
         try:
-            if self._depth == 0 and self._file is not None:
+            if self.path is not None and self._file is not None:
                 fcntl.flock(self._file, fcntl.LOCK_UN)
         finally:
             self._threads.release()
