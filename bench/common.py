@@ -304,20 +304,27 @@ class Server:
         self._log = open(self.log_path, "ab")
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdin=subprocess.DEVNULL,
                                         stdout=self._log, stderr=self._log, start_new_session=True)
-        deadline = time.monotonic() + 60
+        try:
+            self._wait_until_serving()
+        except BaseException:  # not left running when it could not be waited for (or ^C)
+            self.__exit__()
+            raise
+        return self
+
+    def _wait_until_serving(self) -> None:
         import urllib.request
 
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited:\n{self.log()[-3000:]}")
             try:
                 with urllib.request.urlopen(self.base_url + "/healthz", timeout=5) as answer:
                     if answer.status == 200 and len(self.workers()) >= int(self.env["GUNICORN_WORKERS"]):
-                        return self
+                        return
             except OSError:
                 pass
             time.sleep(0.2)
-        self.__exit__()
         raise RuntimeError(f"gunicorn did not start:\n{self.log()[-3000:]}")
 
     def workers(self) -> list[int]:
