@@ -364,24 +364,26 @@ def _count_from_table(session: Session, scope: Scope, filters: Filters,
     months, edges = whole_months(filters.period)
     place = by in PLACES or any(getattr(filters, name) is not None for name in PLACES)
     grouped = _from_table(session, scope, filters, by, months, edges, place)
+    if place and months is None:
+        return grouped  # every day was read from the raw tables, waiting responses with them
     # By id when there are few (the usual case: none, or the last second's): a plan that
     # cannot become a scan of every answer, whatever the planner guesses.
     waiting_ids = session.execute(
         select(Response.id).where(Response.questionnaire_version_id.in_(scope.version_ids),
                                   Response.counted.is_(False)).limit(WAITING_BY_ID + 1)).scalars().all()
-    chosen = waiting_ids if len(waiting_ids) <= WAITING_BY_ID else True
-    if not waiting_ids:
-        waiting = {}
-    elif not place:
-        waiting = _count_raw(session, scope, filters, by, waiting=chosen)
-    elif months is not None:  # the days at either end were read from the raw tables already
-        covered = None if filters.period is None else Period.days(months[0], months[1] - timedelta(days=1))
-        waiting = _count_raw(session, scope, filters, by, days=covered, waiting=chosen)
-    else:
-        waiting = {}
-    for key, counts in waiting.items():
-        grouped[key] = grouped[key].add(counts) if key in grouped else counts
+    if waiting_ids:
+        # With a place, the days at either end were read from the raw tables already.
+        covered = (Period.days(months[0], months[1] - timedelta(days=1))
+                   if place and filters.period is not None else None)
+        chosen = waiting_ids if len(waiting_ids) <= WAITING_BY_ID else True
+        _merge(grouped, _count_raw(session, scope, filters, by, days=covered, waiting=chosen))
     return grouped
+
+
+def _merge(into: dict[Any, Counts], more: dict[Any, Counts]) -> None:
+    """Add one grouping's counts to another's, group by group."""
+    for key, counts in more.items():
+        into[key] = into[key].add(counts) if key in into else counts
 
 
 def _from_table(session: Session, scope: Scope, filters: Filters, by: str | None,
@@ -394,8 +396,7 @@ def _from_table(session: Session, scope: Scope, filters: Filters, by: str | None
     if place:
         # Months by inspection; the days at the ends from the responses themselves.
         for edge in edges:
-            for key, counts in _count_raw(session, scope, filters, by, days=edge).items():
-                grouped[key] = grouped[key].add(counts) if key in grouped else counts
+            _merge(grouped, _count_raw(session, scope, filters, by, days=edge))
     else:
         spans += [and_(table.span == SPAN_DAY, table.day >= edge.first_day, table.day <= edge.last_day)
                   for edge in edges]
