@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import delete, func, select
 
-from feedback import questionnaires
+from feedback import kiosk, questionnaires
 from feedback.counting import count_waiting
 from feedback.models import Answer, AnswerCount, QuestionnaireVersion, Response
 from feedback.questionnaire_store import current_version_id
-from feedback.responses import store_response
+from feedback.responses import DeviceRevoked, store_response
 
 ANSWERS = {"less_likely": "yes", "life_better": "no", "easy_to_understand": "yes",
            "comments": "Diolch – the worker listened.", "about_gender": "female"}
@@ -65,3 +66,23 @@ def test_a_version_stored_in_a_rolled_back_transaction_is_not_remembered(app, de
     version_id = demo_data.execute(
         select(Response.questionnaire_version_id).where(Response.id == stored.id)).scalar_one()
     assert demo_data.get(QuestionnaireVersion, version_id).questionnaire.code == "young-people"
+
+
+def test_a_response_from_a_revoked_device_is_not_stored(app, demo_data):
+    definition = questionnaires.get("young-people")
+    device = kiosk.enrol(demo_data, "young-people", "Cardiff office").device
+    with app.app_context():
+        sent = store_response(demo_data, definition, ANSWERS, submission_key="from-tablet", channel="kiosk",
+                              language="cy", device_id=device.id)
+        assert sent.new
+        kiosk.revoke(demo_data, device)
+        demo_data.commit()
+        with pytest.raises(DeviceRevoked):
+            store_response(demo_data, definition, ANSWERS, submission_key="after-revoking", channel="kiosk",
+                           language="cy", device_id=device.id)
+        # A key already stored is still found: the tablet's retry of an earlier response.
+        again = store_response(demo_data, definition, ANSWERS, submission_key="from-tablet", channel="kiosk",
+                               language="cy", device_id=device.id)
+    assert (again.id, again.new) == (sent.id, False)
+    assert demo_data.execute(select(Response.submission_key)).scalars().all() == ["from-tablet"]
+    assert count(demo_data, Answer) == len(ANSWERS)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
+import weakref
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Engine, bindparam, func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -168,6 +169,7 @@ class Tablet:
     questionnaire_code: str
     inspection_id: int | None
     last_seen_at: datetime | None
+    digest: str  # of its credential
 
     def unseen_for_a_while(self, now: datetime) -> bool:
         return self.last_seen_at is None or as_utc(self.last_seen_at) < now - SEEN_EVERY
@@ -187,11 +189,43 @@ def find_tablet(session: Session, credential: str | None) -> Tablet | None:
     """Return the bound, unrevoked device a credential belongs to, in one small query."""
     if not credential or len(credential) > 100:
         return None
-    digest = hash_token(credential)
+    return _read_tablet(session, hash_token(credential))
+
+
+def _read_tablet(session: Session, digest: str) -> Tablet | None:
     row = session.connection().execute(_FIND_TABLET, {"digest": digest}).first()
     if row is None or row.revoked_at is not None or not same_hash(row.credential_hash, digest):
         return None
-    return Tablet(row.id, row.code, row.inspection_id, row.last_seen_at)
+    return Tablet(row.id, row.code, row.inspection_id, row.last_seen_at, digest)
+
+
+# The tablets this process has read, by database and credential digest (see sending_tablet).
+_SENDERS: weakref.WeakKeyDictionary[Engine, dict[str, Tablet]] = weakref.WeakKeyDictionary()
+SENDERS_KEPT = 10_000
+
+
+def sending_tablet(session: Session, credential: str | None) -> Tablet | None:
+    """Return the tablet a credential belongs to, for storing the responses it sends.
+
+    A credential is bound to one device once and never moves to another, so this process
+    remembers whose it is: storing a response then reads nothing first, and on SQLite holds
+    the write lock for its inserts alone. Whether the device may still send is not
+    remembered: the statement that stores each response checks that it is not revoked
+    (responses.DeviceRevoked), so revoking a tablet stops it at once in every process.
+    """
+    if not credential or len(credential) > 100:
+        return None
+    digest = hash_token(credential)
+    known = _SENDERS.setdefault(session.get_bind(), {})
+    tablet = known.get(digest)
+    if tablet is None:
+        tablet = _read_tablet(session, digest)
+        if tablet is None:
+            return None
+        if len(known) >= SENDERS_KEPT:
+            known.clear()
+        known[digest] = tablet
+    return tablet
 
 
 def authenticate(session: Session, credential: str | None, now: datetime | None = None) -> Device | None:
@@ -306,18 +340,25 @@ def store_queued(
     if missing:
         raise RejectedResponse("required questions not answered: " + ", ".join(missing))
     finished = _finished_at(payload.get("finished_at"), now)
-    stored = responses.store_response(
-        session,
-        definition,
-        answers,
-        submission_key=key,
-        channel=CHANNEL,
-        language=language,
-        inspection_id=tablet.inspection_id,
-        device_id=tablet.id,
-        now=finished,
-        on_stored=lambda _response_id: _seen(session, tablet, now),
-    )
+    senders = _SENDERS.get(session.get_bind(), {})
+    try:
+        stored = responses.store_response(
+            session,
+            definition,
+            answers,
+            submission_key=key,
+            channel=CHANNEL,
+            language=language,
+            inspection_id=tablet.inspection_id,
+            device_id=tablet.id,
+            now=finished,
+            on_stored=lambda _response_id: _seen(session, tablet, now),
+        )
+    except responses.DeviceRevoked:
+        senders.pop(tablet.digest, None)
+        raise
+    if stored.new and tablet.unseen_for_a_while(now) and tablet.digest in senders:
+        senders[tablet.digest] = replace(tablet, last_seen_at=now)
     if stored.channel != CHANNEL:
         raise RejectedResponse("key already used")
     return stored

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import bindparam, insert, select, text
 from sqlalchemy.orm import Session
 
 from . import questionnaires
@@ -30,6 +30,10 @@ class SubmissionError(Exception):
 
 class LinkAlreadyUsed(SubmissionError):
     """Someone else has already answered through this single-use link."""
+
+
+class DeviceRevoked(SubmissionError):
+    """The device a response came from was revoked (or removed) before it could be stored."""
 
 
 @dataclass(frozen=True)
@@ -201,8 +205,10 @@ def store_response(
     Returns the response stored under `submission_key`, whether by this call or an earlier
     one (a double click, a retried request, a kiosk syncing its queue again).
 
+    Raises DeviceRevoked if `device_id` names a device that may no longer send.
+
     Every submission comes through here, so it is written in plain SQL: the response (which
-    is not stored if the key is taken) and its answers, in one statement on PostgreSQL and two
+    is not stored if the key is taken, or its device revoked) and its answers, in one statement on PostgreSQL and two
     on SQLite, in one transaction. The response is stored not yet counted: feedback.counting
     adds it to answer_counts a moment later, in a batch, and results count it from the raw
     tables until then. `on_stored(response_id)` runs in that transaction, for the caller's own
@@ -222,7 +228,8 @@ def store_response(
         "counted": False,
     }, list(answer_pairs(definition, answers)))
     if response_id is None:
-        # A double click or a retried request: the first one stored it.
+        # A double click or a retried request: the first one stored it (or else the device
+        # sending it has been revoked, which _stored_under raises).
         session.rollback()
         return _stored_under(session, submission_key)
     if invitation is not None and invitation.mode == "single" and not claim_single_use(session, invitation, now):
@@ -239,12 +246,18 @@ def store_response(
 
 _RESPONSE_COLUMNS = ("submission_key", "questionnaire_version_id", "inspection_id", "invitation_id", "device_id",
                      "channel", "language", "submitted_at", "counted")
+# A response is stored only if its key is free and, if it came from a device, the device is
+# still allowed to send: a tablet revoked a moment ago is refused by the statement itself.
+_STORE_IF_ALLOWED = (
+    "INSERT INTO responses ({columns}) SELECT {values} "
+    "WHERE {device_id} IS NULL OR EXISTS "
+    "(SELECT 1 FROM devices WHERE devices.id = {device_id} AND devices.revoked_at IS NULL) "
+    "ON CONFLICT (submission_key) DO NOTHING RETURNING id"
+)
 # PostgreSQL: the response and its answers (arrays, UNNEST) in one statement, one round trip.
 # No response row (the key is taken), no answer rows: UNNEST is joined to the row stored.
-_INSERT_WITH_ANSWERS = text(
-    f"WITH stored AS (INSERT INTO responses ({', '.join(_RESPONSE_COLUMNS)}) "
-    f"VALUES ({', '.join(':' + name for name in _RESPONSE_COLUMNS)}) "
-    "ON CONFLICT (submission_key) DO NOTHING RETURNING id), "
+_WITH_ANSWERS = (
+    "WITH stored AS ({store}), "
     "answered AS (INSERT INTO answers (response_id, question_code, value, text) "
     "SELECT stored.id, given.* FROM stored, unnest(CAST(:codes AS varchar[]), "
     "CAST(:answer_values AS varchar[]), CAST(:texts AS text[])) AS given) "
@@ -252,15 +265,39 @@ _INSERT_WITH_ANSWERS = text(
 )
 
 
+@functools.cache
+def _insert_statement(dialect: str):
+    """The statement that stores a response (and on PostgreSQL its answers), for a dialect.
+
+    A parameter in a SELECT list has no column to take its type from, so PostgreSQL is told
+    each one's type; SQLite is not (its CAST to DATETIME would make a date a number).
+    """
+    columns = Response.__table__.c
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        typed = {name: f"CAST(:{name} AS {columns[name].type.compile(dialect=postgresql.dialect())})"
+                 for name in _RESPONSE_COLUMNS}
+    else:
+        typed = {name: f":{name}" for name in _RESPONSE_COLUMNS}
+    store = _STORE_IF_ALLOWED.format(columns=", ".join(_RESPONSE_COLUMNS),
+                                     values=", ".join(typed[name] for name in _RESPONSE_COLUMNS),
+                                     device_id=typed["device_id"])
+    statement = text(_WITH_ANSWERS.format(store=store) if dialect == "postgresql" else store)
+    return statement.bindparams(*(bindparam(name, type_=columns[name].type) for name in _RESPONSE_COLUMNS))
+
+
 def _insert_with_answers(connection, response: dict[str, Any],
                          pairs: list[tuple[str, str, str | None]]) -> int | None:
-    """Insert a response and its answers unless its key is taken; return its id (None if taken)."""
+    """Insert a response and its answers unless its key is taken or its device may no longer
+    send; return its id (None if not stored)."""
+    statement = _insert_statement(connection.dialect.name)
     if connection.dialect.name == "postgresql":
         codes, answer_values, texts = (list(column) for column in zip(*pairs)) if pairs else ([], [], [])
-        return connection.execute(_INSERT_WITH_ANSWERS, {
+        return connection.execute(statement, {
             **response, "codes": codes, "answer_values": answer_values, "texts": texts,
         }).scalar_one_or_none()
-    response_id = connection.execute(_insert_once(), response).scalar_one_or_none()
+    response_id = connection.execute(statement, response).scalar_one_or_none()
     if response_id is not None and pairs:
         connection.execute(insert(Answer.__table__), [
             {"response_id": response_id, "question_code": code, "value": value, "text": typed}
@@ -269,22 +306,12 @@ def _insert_with_answers(connection, response: dict[str, Any],
     return response_id
 
 
-@functools.cache
-def _insert_once():
-    """SQLite: INSERT INTO responses ... ON CONFLICT (submission_key) DO NOTHING RETURNING id."""
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return (sqlite_insert(Response.__table__)
-            .on_conflict_do_nothing(index_elements=["submission_key"])
-            .returning(Response.__table__.c.id))
-
-
 def _stored_under(session: Session, submission_key: str) -> StoredResponse:
     found = session.execute(
         select(Response.id, Response.channel).where(Response.submission_key == submission_key)
     ).first()
-    if found is None:  # pragma: no cover - the INSERT found the key taken
-        raise SubmissionError("the response under this key could not be read back")
+    if found is None:  # the key is free: the device it came from may no longer send
+        raise DeviceRevoked()
     return StoredResponse(found.id, found.channel, new=False)
 
 

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from feedback.models import Answer, Response
+from feedback.clock import as_utc
+from feedback.models import Answer, Device, Response
 
 from .test_enrolment import bind
 
@@ -126,6 +127,36 @@ def test_sync_needs_an_enrolled_tablet_json_and_the_header(app, client, tablet, 
     runner.invoke(args=["kiosk", "revoke", str(tablet.device.id)])
     assert client.post("/kiosk/api/responses", json=item, headers=HEADERS).status_code == 401
     assert rows(db) == []
+
+
+def test_a_tablet_revoked_after_it_has_sent_is_refused_at_once(client, tablet, runner, db):
+    # The process now knows whose credential this is; it must still see the revocation.
+    sent = queued()
+    assert client.post("/kiosk/api/responses", json=sent, headers=HEADERS).status_code == 201
+    runner.invoke(args=["kiosk", "revoke", str(tablet.device.id)])
+    after = queued()
+    for _ in range(2):  # the refusal that finds it revoked, then the next request
+        refused = client.post("/kiosk/api/responses", json=after, headers=HEADERS)
+        assert refused.status_code == 401  # 401: the tablet keeps the response queued
+        assert refused.get_json() == {"error": "this tablet is not enrolled as a kiosk"}
+    assert [r.submission_key for r in rows(db)] == [sent["key"]]
+
+
+def test_when_a_tablet_was_last_seen_is_noted_at_most_every_few_minutes(app, client, tablet, db):
+    from feedback import kiosk
+
+    cookie = client.get_cookie("kiosk_device", path="/kiosk").value
+    db.expire_all()
+    bound_at = db.get(Device, tablet.device.id).last_seen_at
+    later = as_utc(bound_at) + kiosk.SEEN_EVERY + timedelta(seconds=1)
+    with app.app_context():
+        database = app.extensions["database"]
+        for minutes in (0, 1):  # the first notes the time; a minute later is not worth a write
+            with database.session() as session:
+                found = kiosk.sending_tablet(session, cookie)
+                kiosk.store_queued(session, found, queued(), now=later + timedelta(minutes=minutes))
+    db.expire_all()
+    assert as_utc(db.get(Device, tablet.device.id).last_seen_at) == later
 
 
 def test_a_web_response_key_cannot_be_claimed_by_a_kiosk(client, tablet, db):

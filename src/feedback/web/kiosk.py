@@ -42,7 +42,7 @@ from wtforms import BooleanField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
-from .. import db_session, kiosk, questionnaires
+from .. import db_session, kiosk, questionnaires, responses
 from ..clock import utcnow
 from ..extensions import csrf
 from ..forms import EmptyForm
@@ -285,6 +285,9 @@ def shell(device: Device):
     return page
 
 
+NOT_ENROLLED = {"error": "this tablet is not enrolled as a kiosk"}, 401
+
+
 @bp.route("/api/responses", methods=["POST"])
 @csrf.exempt  # no session, no form: the device's SameSite=Strict cookie, JSON and a custom header
 def sync():
@@ -294,9 +297,9 @@ def sync():
         return {"error": "send JSON with the X-Kiosk-Sync header"}, 400
     if (request.content_length or 0) > MAX_SYNC_BYTES:
         return {"error": "too large"}, 413
-    tablet = kiosk.find_tablet(db_session(), request.cookies.get(COOKIE))
+    tablet = kiosk.sending_tablet(db_session(), request.cookies.get(COOKIE))
     if tablet is None:
-        return {"error": "this tablet is not enrolled as a kiosk"}, 401
+        return NOT_ENROLLED
     payload = request.get_json(silent=True)
     key = payload.get("key") if isinstance(payload, dict) else None
     try:
@@ -304,6 +307,8 @@ def sync():
     except kiosk.RejectedResponse as rejected:
         current_app.logger.warning("kiosk %s: response rejected: %s", tablet.id, rejected.reason)
         return {"error": rejected.reason, "key": key if isinstance(key, str) else None}, 422
+    except responses.DeviceRevoked:  # revoked since this process last read the tablet
+        return NOT_ENROLLED
     # Only the key goes back: a kiosk endpoint never shows anyone's answers.
     return {"stored": True, "key": key}, 201 if stored.new else 200
 
