@@ -9,7 +9,9 @@ CSRF token by design (JSON, a custom header and a SameSite=Strict device cookie)
 state is kept in Redis, as in production, with the limit raised above what the run sends.
 
 The baseline, in the same run and on the same server settings and database engine settings:
-bench/baseline_app.py, a minimal Flask + SQLAlchemy app inserting one row per POST.
+bench/baseline_app.py, a minimal Flask + SQLAlchemy app inserting one row per POST. Both are
+served at once and measured in turns (baseline, service, three rounds each), so that a moment
+when the machine is busier (it is a shared 2-core virtual machine) favours neither.
 
 wrk rather than a Python client: on a 2-core machine the load generator shares the CPUs with
 the server, and wrk spends a small fraction of what a Python client would per request.
@@ -23,6 +25,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -93,46 +96,79 @@ def counts_agree(url: str) -> tuple[int, bool]:
     return waiting, int(counted) == int(stored)
 
 
-def run_service(backend: str, seconds: int, connections: int, profile: Path | None = None) -> dict:
-    with throwaway_database(backend, "submissions") as url:
-        _link, credential = seed_demo(url)  # a young-people kiosk (QUESTIONNAIRE)
-        env = {"DATABASE_URL": url, "RATELIMIT_STORAGE_URI": REDIS_URL,
-               "RATELIMIT_PUBLIC_POSTS": "10000000 per minute"}
-        with Server("wsgi:app", env, log_name=f"service-{backend}") as server:
-            headers = f"X-Kiosk-Sync: 1\nCookie: kiosk_device={credential}"
-            wrk(server.base_url, "/kiosk/api/responses", kiosk_body(), headers, 3, connections)  # warm up
+class Target:
+    """One server under test, and the figures of each round run against it."""
+
+    def __init__(self, server: Server, path: str, body: str, headers: str, url: str, table: str):
+        self.server, self.path, self.body, self.headers = server, path, body, headers
+        self.url, self.table = url, table
+        self.rounds: list[dict] = []
+
+    def run(self, seconds: int, connections: int, keep: bool = True) -> dict:
+        found = wrk(self.server.base_url, self.path, self.body, self.headers, seconds, connections)
+        if keep:
+            self.rounds.append(found)
+        return found
+
+    def summary(self) -> dict:
+        """Throughput over every round; p50 and p99 as the median of the rounds' own."""
+        seconds = sum(r["duration_us"] for r in self.rounds) / 1e6
+        return {
+            "per_second": sum(r["requests"] - r["non_2xx"] for r in self.rounds) / seconds,
+            "p50_ms": statistics.median(r["p50_ms"] for r in self.rounds),
+            "p99_ms": statistics.median(r["p99_ms"] for r in self.rounds),
+            "errors": sum(r["errors"] for r in self.rounds),
+            "rounds": [round(r["per_second"], 1) for r in self.rounds],
+        }
+
+
+def run_backend(backend: str, seconds: int, rounds: int, connections: int, profile: Path | None = None) -> tuple:
+    """The service and the baseline served side by side, measured in turns: baseline, service,
+    baseline, service... so that a machine busier in one moment than another favours neither."""
+    with throwaway_database(backend, "baseline") as baseline_url, \
+            throwaway_database(backend, "submissions") as service_url:
+        _link, credential = seed_demo(service_url)  # a young-people kiosk (QUESTIONNAIRE)
+        service_env = {"DATABASE_URL": service_url, "RATELIMIT_STORAGE_URI": REDIS_URL,
+                       "RATELIMIT_PUBLIC_POSTS": "10000000 per minute"}
+        with Server("baseline_app:app", {"DATABASE_URL": baseline_url}, log_name=f"baseline-{backend}",
+                    pythonpath=str(BENCH)) as baseline_server, \
+                Server("wsgi:app", service_env, log_name=f"service-{backend}") as service_server:
+            baseline = Target(baseline_server, "/submit",
+                              json.dumps({"key": "__KEY__", "answers": ANSWERS}, ensure_ascii=False), "",
+                              baseline_url, "baseline_submissions")
+            service = Target(service_server, "/kiosk/api/responses", kiosk_body(),
+                             f"X-Kiosk-Sync: 1\nCookie: kiosk_device={credential}", service_url, "responses")
+            before = {}
+            for target in (baseline, service):
+                target.run(3, connections, keep=False)  # warm up
+                before[target.table] = stored_rows(target.url, target.table)
             spy = None
-            if profile is not None:
-                spy = subprocess.Popen(["py-spy", "record", "--subprocesses", "--nonblocking", "-d", str(seconds),
-                                        "-f", "speedscope", "-o", str(profile), "--pid", str(server.process.pid)],
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            before = stored_rows(url, "responses")
-            found = wrk(server.base_url, "/kiosk/api/responses", kiosk_body(), headers, seconds, connections)
-            if spy is not None:
-                spy.wait(timeout=seconds + 60)
-            found["stored"] = stored_rows(url, "responses") - before
-            found["waiting_at_end"], found["counts_agree"] = counts_agree(url)
-            problems = [line for line in server.log().splitlines() if "Traceback" in line or "[ERROR]" in line]
-            found["server_errors"] = len(problems)
-    return found
-
-
-def run_baseline(backend: str, seconds: int, connections: int) -> dict:
-    with throwaway_database(backend, "baseline") as url:
-        env = {"DATABASE_URL": url}
-        with Server("baseline_app:app", env, log_name=f"baseline-{backend}", pythonpath=str(BENCH)) as server:
-            body = json.dumps({"key": "__KEY__", "answers": ANSWERS}, ensure_ascii=False)
-            wrk(server.base_url, "/submit", body, "", 3, connections)
-            before = stored_rows(url, "baseline_submissions")
-            found = wrk(server.base_url, "/submit", body, "", seconds, connections)
-            found["stored"] = stored_rows(url, "baseline_submissions") - before
-    return found
+            for turn in range(rounds):
+                baseline.run(seconds, connections)
+                if profile is not None and turn == 0:
+                    spy = subprocess.Popen(["py-spy", "record", "--subprocesses", "--nonblocking", "-d",
+                                            str(seconds), "-f", "speedscope", "-o", str(profile), "--pid",
+                                            str(service_server.process.pid)],
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                service.run(seconds, connections)
+                if spy is not None:
+                    spy.wait(timeout=seconds + 60)
+                    spy = None
+            found_baseline, found_service = baseline.summary(), service.summary()
+            found_baseline["stored"] = stored_rows(baseline_url, baseline.table) - before[baseline.table]
+            found_service["stored"] = stored_rows(service_url, service.table) - before[service.table]
+            found_service["waiting_at_end"], found_service["counts_agree"] = counts_agree(service_url)
+            problems = [line for line in service_server.log().splitlines()
+                        if "Traceback" in line or "[ERROR]" in line]
+            found_service["server_errors"] = len(problems)
+    return found_service, found_baseline
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="10-second runs instead of 30")
-    parser.add_argument("--seconds", type=int, default=None, help="length of each measured run")
+    parser.add_argument("--quick", action="store_true", help="rounds of 4 s instead of 10")
+    parser.add_argument("--seconds", type=int, default=None, help="length of each measured round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds for each server, in turns (default 3)")
     parser.add_argument("--connections", type=int, default=50, help="concurrent clients (default 50)")
     parser.add_argument("--backends", default="sqlite,postgresql", help="comma-separated: sqlite,postgresql")
     parser.add_argument("--profile", action="store_true",
@@ -141,16 +177,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         parser.error("wrk is not installed: apt-get install -y wrk")
-    seconds = args.seconds or (10 if args.quick else 30)
+    seconds = args.seconds or (4 if args.quick else 10)
     env = environment()
     rows, notes = [], []
     for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
-        baseline = run_baseline(backend, seconds, args.connections)
         profile = None
         if args.profile:
             from common import WORK
             profile = WORK / f"submissions-{backend}.speedscope.json"
-        service = run_service(backend, seconds, args.connections, profile)
+        service, baseline = run_backend(backend, seconds, args.rounds, args.connections, profile)
         print(backend, "service", json.dumps(service), "\n", backend, "baseline", json.dumps(baseline))
         ratio = service["per_second"] / baseline["per_second"]
         rows += [
@@ -172,8 +207,12 @@ def main(argv: list[str] | None = None) -> int:
                      f"{service['waiting_at_end']:,} of {service['stored']:,} (counted in batches after each "
                      f"reply, feedback.counting); once counted, answer_counts agree with the stored responses: "
                      f"{service['counts_agree']}; server log errors: {service['server_errors']}.")
-    notes += [f"{args.connections} connections (wrk -t 2), {seconds} s measured after a 3 s warm-up, "
-              "gunicorn.conf.py with GUNICORN_WORKERS=4 (gthread, 4 threads a worker).",
+        notes.append(f"{backend}: submissions per second round by round, service {service['rounds']}, "
+                     f"baseline {baseline['rounds']}.")
+    notes += [f"{args.connections} connections (wrk -t 2); the baseline and the service served side by side and "
+              f"measured in turns, {args.rounds} rounds of {seconds} s each after a 3 s warm-up; submissions per "
+              "second over all rounds, p50 and p99 the median of the rounds'; gunicorn.conf.py with "
+              "GUNICORN_WORKERS=4 (gthread, 4 threads a worker).",
               "Service: POST /kiosk/api/responses, a complete young-people response (3 questions, a comment, "
               "4 About you answers) with a fresh UUID idempotency key; Redis rate-limit storage.",
               "Baseline: bench/baseline_app.py, one INSERT and COMMIT per POST of the same JSON."]

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import ROOT, create_postgres, make_app, postgres_exists, postgres_url  # noqa: E402
 
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"
 WEIGHTS = {"young-people": 30, "adult-service-user": 20, "youth-victims": 10, "case-manager": 10,
            "offender-manager": 10, "adult-victims": 6, "sentencers": 5, "local-assessor-training": 5,
            "post-inspection-evaluation": 4}
@@ -138,6 +138,7 @@ def generate(answers: int, fresh: bool = False, say=print, weights: dict[str, in
             len(options) * MULTIPLE_RATE if kind == "multiple" else rate)
     total_weight = sum(w for _, w, _, _ in plan)
     mean = sum(w * per_response[v] for v, w, _, _ in plan) / total_weight
+    fixed_responses = responses is not None
     responses = responses or max(1, round(answers / mean))
 
     engine = create_engine(url)
@@ -157,35 +158,17 @@ def generate(answers: int, fresh: bool = False, say=print, weights: dict[str, in
             "CREATE TEMP TABLE bench_questions (version_id int, code text, kind text, options text[], rate float8)"))
         connection.execute(text("INSERT INTO bench_questions VALUES (:v, :c, :k, :o, :r)"),
                            [{"v": v, "c": c, "k": k, "o": o or ["text"], "r": r} for v, c, k, o, r in questions])
-        say(f"inserting {responses:,} responses")
-        connection.execute(text(f"""
-            INSERT INTO responses (submission_key, questionnaire_version_id, inspection_id, channel,
-                                   language, submitted_at)
-            SELECT 'bench-' || g, p.version_id,
-                   CASE WHEN random() < 0.1 THEN NULL
-                        ELSE p.inspections[1 + floor(random() * cardinality(p.inspections))::int] END,
-                   p.channels[1 + floor(random() * cardinality(p.channels))::int],
-                   CASE WHEN random() < 0.08 THEN 'cy' ELSE 'en' END,
-                   timestamptz '{FIRST_DAY} 00:00 Europe/London' + random() * interval '{DAYS} days'
-            FROM generate_series(1, :n) g JOIN bench_plan p ON p.slot = g % {slot}
-        """), {"n": responses})
-        say("inserting answers")
-        connection.execute(text(f"""
-            INSERT INTO answers (response_id, question_code, value, text)
-            SELECT r.id, q.code,
-                   CASE WHEN q.kind = 'text' THEN 'text'
-                        ELSE q.options[1 + floor(random() * cardinality(q.options))::int] END,
-                   CASE WHEN q.kind = 'text' THEN 'A synthetic comment.' END
-            FROM responses r JOIN bench_questions q
-              ON q.version_id = r.questionnaire_version_id AND q.kind <> 'multiple'
-            WHERE random() < q.rate
-            UNION ALL
-            SELECT r.id, q.code, o.value, NULL
-            FROM responses r JOIN bench_questions q
-              ON q.version_id = r.questionnaire_version_id AND q.kind = 'multiple'
-            CROSS JOIN LATERAL unnest(q.options) AS o(value)
-            WHERE random() < {MULTIPLE_RATE}
-        """))
+        # Each round adds responses and their answers; a round more while the answers fall
+        # short of the target by over 1% (the mix of questionnaires answered varies).
+        stored_responses = stored_answers = 0
+        for _round in range(4):
+            say(f"inserting {responses:,} responses and their answers")
+            _insert_round(connection, stored_responses, responses, slot)
+            stored_responses += responses
+            stored_answers = connection.execute(text("SELECT COUNT(*) FROM answers")).scalar_one()
+            if fixed_responses or stored_answers >= 0.99 * answers:
+                break
+            responses = max(1, round((answers - stored_answers) * stored_responses / stored_answers))
         say("filling answer_counts (the migration's recount)")
         connection.execute(text("SET session_replication_role = DEFAULT"))
         connection.execute(text("TRUNCATE answer_counts"))
@@ -198,6 +181,41 @@ def generate(answers: int, fresh: bool = False, say=print, weights: dict[str, in
     engine.dispose()
     say(f"generated in {time.perf_counter() - started:.0f} s")
     return url
+
+
+
+def _insert_round(connection, first: int, responses: int, slots: int) -> None:
+    """Responses first+1 .. first+responses, spread over the plan's slots, and their answers."""
+    from sqlalchemy import text
+
+    newest = connection.execute(text("SELECT COALESCE(MAX(id), 0) FROM responses")).scalar_one()
+    connection.execute(text(f"""
+        INSERT INTO responses (submission_key, questionnaire_version_id, inspection_id, channel,
+                               language, submitted_at)
+        SELECT 'bench-' || g, p.version_id,
+               CASE WHEN random() < 0.1 THEN NULL
+                    ELSE p.inspections[1 + floor(random() * cardinality(p.inspections))::int] END,
+               p.channels[1 + floor(random() * cardinality(p.channels))::int],
+               CASE WHEN random() < 0.08 THEN 'cy' ELSE 'en' END,
+               timestamptz '{FIRST_DAY} 00:00 Europe/London' + random() * interval '{DAYS} days'
+        FROM generate_series(:first + 1, :first + :n) g JOIN bench_plan p ON p.slot = g % {slots}
+    """), {"first": first, "n": responses})
+    connection.execute(text(f"""
+        INSERT INTO answers (response_id, question_code, value, text)
+        SELECT r.id, q.code,
+               CASE WHEN q.kind = 'text' THEN 'text'
+                    ELSE q.options[1 + floor(random() * cardinality(q.options))::int] END,
+               CASE WHEN q.kind = 'text' THEN 'A synthetic comment.' END
+        FROM responses r JOIN bench_questions q
+          ON q.version_id = r.questionnaire_version_id AND q.kind <> 'multiple'
+        WHERE r.id > {newest} AND random() < q.rate
+        UNION ALL
+        SELECT r.id, q.code, o.value, NULL
+        FROM responses r JOIN bench_questions q
+          ON q.version_id = r.questionnaire_version_id AND q.kind = 'multiple'
+        CROSS JOIN LATERAL unnest(q.options) AS o(value)
+        WHERE r.id > {newest} AND random() < {MULTIPLE_RATE}
+    """))
 
 
 def main(argv=None) -> int:

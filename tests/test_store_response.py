@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 from sqlalchemy import delete, func, select
 
@@ -86,3 +88,15 @@ def test_a_response_from_a_revoked_device_is_not_stored(app, demo_data):
     assert (again.id, again.new) == (sent.id, False)
     assert demo_data.execute(select(Response.submission_key)).scalars().all() == ["from-tablet"]
     assert count(demo_data, Answer) == len(ANSWERS)
+
+
+def test_a_response_is_found_by_the_moment_it_was_stored_at(app, demo_data):
+    # SQLite keeps times as text and compares them as text: a response stored through the
+    # driver must be written exactly as SQLAlchemy writes the times it looks for.
+    moment = datetime(2026, 11, 26, 13, 36, 19, 59481, tzinfo=timezone.utc)
+    with app.app_context():
+        sent = store_response(demo_data, questionnaires.get("young-people"), ANSWERS, submission_key="at-a-moment",
+                              channel="kiosk", language="en", now=moment)
+    found = demo_data.execute(select(Response.id).where(Response.submitted_at == moment)).scalars().all()
+    assert found == [sent.id]
+    assert demo_data.execute(select(Response.id).where(Response.submitted_at > moment)).scalars().all() == []

@@ -215,8 +215,7 @@ def store_response(
     bookkeeping.
     """
     now = now or utcnow()
-    connection = session.connection()
-    response_id = _insert_with_answers(connection, {
+    response = {
         "submission_key": submission_key,
         "questionnaire_version_id": current_version_id(session, definition),
         "inspection_id": inspection_id,
@@ -226,7 +225,10 @@ def store_response(
         "language": language,
         "submitted_at": now,
         "counted": False,
-    }, list(answer_pairs(definition, answers)))
+    }
+    pairs = list(answer_pairs(definition, answers))
+    # All made ready before the first statement: on SQLite the write lock is held from there.
+    response_id = _insert_with_answers(session.connection(), response, pairs)
     if response_id is None:
         # A double click or a retried request: the first one stored it (or else the device
         # sending it has been revoked, which _stored_under raises).
@@ -266,44 +268,73 @@ _WITH_ANSWERS = (
 
 
 @functools.cache
-def _insert_statement(dialect: str):
-    """The statement that stores a response (and on PostgreSQL its answers), for a dialect.
+def _postgresql_insert():
+    """PostgreSQL: the statement that stores a response and its answers.
 
-    A parameter in a SELECT list has no column to take its type from, so PostgreSQL is told
-    each one's type; SQLite is not (its CAST to DATETIME would make a date a number).
+    A parameter in a SELECT list has no column to take its type from, so each is cast to its
+    column's type.
     """
-    columns = Response.__table__.c
-    if dialect == "postgresql":
-        from sqlalchemy.dialects import postgresql
+    from sqlalchemy.dialects import postgresql
 
-        typed = {name: f"CAST(:{name} AS {columns[name].type.compile(dialect=postgresql.dialect())})"
-                 for name in _RESPONSE_COLUMNS}
-    else:
-        typed = {name: f":{name}" for name in _RESPONSE_COLUMNS}
+    columns = Response.__table__.c
+    typed = {name: f"CAST(:{name} AS {columns[name].type.compile(dialect=postgresql.dialect())})"
+             for name in _RESPONSE_COLUMNS}
     store = _STORE_IF_ALLOWED.format(columns=", ".join(_RESPONSE_COLUMNS),
                                      values=", ".join(typed[name] for name in _RESPONSE_COLUMNS),
                                      device_id=typed["device_id"])
-    statement = text(_WITH_ANSWERS.format(store=store) if dialect == "postgresql" else store)
-    return statement.bindparams(*(bindparam(name, type_=columns[name].type) for name in _RESPONSE_COLUMNS))
+    return text(_WITH_ANSWERS.format(store=store)).bindparams(
+        *(bindparam(name, type_=columns[name].type) for name in _RESPONSE_COLUMNS))
 
 
 def _insert_with_answers(connection, response: dict[str, Any],
                          pairs: list[tuple[str, str, str | None]]) -> int | None:
     """Insert a response and its answers unless its key is taken or its device may no longer
     send; return its id (None if not stored)."""
-    statement = _insert_statement(connection.dialect.name)
-    if connection.dialect.name == "postgresql":
-        codes, answer_values, texts = (list(column) for column in zip(*pairs)) if pairs else ([], [], [])
-        return connection.execute(statement, {
-            **response, "codes": codes, "answer_values": answer_values, "texts": texts,
-        }).scalar_one_or_none()
-    response_id = connection.execute(statement, response).scalar_one_or_none()
-    if response_id is not None and pairs:
-        connection.execute(insert(Answer.__table__), [
-            {"response_id": response_id, "question_code": code, "value": value, "text": typed}
-            for code, value, typed in pairs
-        ])
+    if connection.dialect.name == "sqlite":
+        return _insert_with_answers_sqlite(connection, response, pairs)
+    codes, answer_values, texts = (list(column) for column in zip(*pairs)) if pairs else ([], [], [])
+    return connection.execute(_postgresql_insert(), {
+        **response, "codes": codes, "answer_values": answer_values, "texts": texts,
+    }).scalar_one_or_none()
+
+
+def _insert_with_answers_sqlite(connection, response: dict[str, Any],
+                                pairs: list[tuple[str, str, str | None]]) -> int | None:
+    """SQLite: the two inserts straight through the driver.
+
+    Other writers wait for the write lock from BEGIN to COMMIT, so what runs in between is
+    kept to the two calls into SQLite; SQLAlchemy's work around each statement (compiling from
+    its cache, processing parameters, wrapping results) is left out of it. The values are
+    converted for SQLite once, by the columns' own types.
+    """
+    statement, converters = _sqlite_insert(connection.dialect)
+    driver = connection.connection.driver_connection
+    stored = driver.execute(statement, [convert(response[name]) for name, convert in converters]).fetchall()
+    if not stored:
+        return None
+    response_id = stored[0][0]
+    if pairs:
+        driver.executemany(_SQLITE_INSERT_ANSWERS, [(response_id, *pair) for pair in pairs])
     return response_id
+
+
+_SQLITE_INSERT_ANSWERS = "INSERT INTO answers (response_id, question_code, value, text) VALUES (?, ?, ?, ?)"
+
+
+@functools.cache
+def _sqlite_insert(dialect) -> tuple[str, list[tuple[str, Callable[[Any], Any]]]]:
+    """SQLite: the response's INSERT, and how to convert each of its parameters in order."""
+    columns = Response.__table__.c
+    statement = _STORE_IF_ALLOWED.format(columns=", ".join(_RESPONSE_COLUMNS),
+                                         values=", ".join("?" for _ in _RESPONSE_COLUMNS),
+                                         device_id="?")
+    converters = [(name, columns[name].type.dialect_impl(dialect).bind_processor(dialect) or _unchanged)
+                  for name in _RESPONSE_COLUMNS]
+    return statement, converters + [("device_id", converters[_RESPONSE_COLUMNS.index("device_id")][1])] * 2
+
+
+def _unchanged(value: Any) -> Any:
+    return value
 
 
 def _stored_under(session: Session, submission_key: str) -> StoredResponse:
