@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import sessionmaker
 
-from feedback import questionnaires
+from feedback import counting, questionnaires
 from feedback.counting import count_all_waiting, count_waiting, reading_counts, waiting_count
 from feedback.models import AnswerCount, Inspection, Response
 from feedback.responses import store_response
@@ -91,6 +91,31 @@ def test_a_batch_takes_the_oldest_waiting_responses_and_counts_each_once(app, de
     assert count_waiting(db) == 7
     assert count_waiting(db) == 0
     assert_counts_hold(db)
+
+
+def test_on_sqlite_a_batch_whose_responses_were_counted_meanwhile_counts_none_twice(
+        app, demo_data, database_url, monkeypatch):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL batches lock their responses (SKIP LOCKED) and never read the same ones")
+    store_waiting(app, demo_data)
+    demo_data.commit()
+    added_up = counting._added_up
+    others: list[int] = []
+
+    def another_batch_first(connection, waiting):
+        counts = added_up(connection, waiting)
+        if not others:  # after this batch has read and added up, before it writes
+            others.append(0)
+            with app.extensions["database"].session() as other:
+                others[0] = count_waiting(other, limit=4)
+        return counts
+
+    monkeypatch.setattr(counting, "_added_up", another_batch_first)
+    # The other batch counted 4; this one finds them counted, reads again and counts the rest.
+    assert count_waiting(demo_data) == 6
+    assert others == [4]
+    assert waiting_count(demo_data) == 0
+    assert_counts_hold(demo_data)
 
 
 def test_a_waiting_response_changed_or_deleted_is_counted_as_it_ends_up(app, demo_returns):

@@ -22,6 +22,7 @@ from typing import Callable, Iterator
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
+from .db import READ_ONLY
 from .models import Answer, Response, add_counts, count_rows
 
 BATCH = 1000
@@ -40,38 +41,70 @@ def count_waiting(session: Session, limit: int = BATCH) -> int:
     On PostgreSQL batches counted at once take different responses (SKIP LOCKED), and a batch
     commits only while no results are being read (see `reading_counts`): if some are, it is
     rolled back, returns 0, and the responses wait for the next batch.
+
+    On SQLite the responses are read and added up before the write lock is taken (writers
+    take turns there, and every submission would wait for the adding up); the write then
+    marks them counted only if all are still waiting, or else the batch is read again.
     """
+    if session.get_bind().dialect.name == "postgresql":
+        return _count_waiting_postgresql(session, limit)
+    for _attempt in range(3):
+        with session.get_bind().connect() as reading:  # a connection of its own, taking no turn
+            reading = reading.execution_options(**{READ_ONLY: True})
+            waiting = reading.execute(_waiting(limit)).all()
+            counts = _added_up(reading, waiting)
+        if not waiting:
+            session.rollback()
+            return 0
+        ids = [row.id for row in waiting]
+        connection = session.connection()
+        marked = connection.execute(update(Response.__table__).where(
+            _responses.id.in_(ids), _responses.counted.is_(False)).values(counted=True)).rowcount
+        if marked == len(ids):
+            add_counts(connection, counts)
+            session.commit()
+            return len(ids)
+        session.rollback()  # another batch counted some of them meanwhile
+    return 0
+
+
+def _count_waiting_postgresql(session: Session, limit: int) -> int:
     connection = session.connection()
-    postgresql = connection.dialect.name == "postgresql"
-    waiting_now = (
-        select(_responses.id, _responses.questionnaire_version_id, _responses.submitted_at,
-               _responses.inspection_id, _responses.channel, _responses.language)
-        .where(_responses.counted.is_(False)).order_by(_responses.id).limit(limit)
-    )
-    if postgresql:
-        waiting_now = waiting_now.with_for_update(skip_locked=True)
-    waiting = connection.execute(waiting_now).all()
+    waiting = connection.execute(_waiting(limit).with_for_update(skip_locked=True)).all()
     if not waiting:
         session.rollback()
         return 0
     ids = [row.id for row in waiting]
-    given: dict[int, list[tuple[str, str]]] = {}
-    for response_id, question, value in connection.execute(
-            select(_answers.response_id, _answers.question_code, _answers.value)
-            .where(_answers.response_id.in_(ids))):
-        given.setdefault(response_id, []).append((question, value))
-    counts: Counter = Counter()
-    for row in waiting:
-        count_rows(row.id, row.questionnaire_version_id, row.submitted_at, row.inspection_id, row.channel,
-                   row.language, given.get(row.id, []), into=counts)
-    add_counts(connection, counts)
+    add_counts(connection, _added_up(connection, waiting))
     connection.execute(update(Response.__table__).where(_responses.id.in_(ids)).values(counted=True))
-    if postgresql and not connection.execute(
-            text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": SNAPSHOT_LOCK}).scalar_one():
+    if not connection.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": SNAPSHOT_LOCK}).scalar_one():
         session.rollback()  # results are being read: this batch would change them halfway
         return 0
     session.commit()
     return len(ids)
+
+
+def _waiting(limit: int):
+    return (
+        select(_responses.id, _responses.questionnaire_version_id, _responses.submitted_at,
+               _responses.inspection_id, _responses.channel, _responses.language)
+        .where(_responses.counted.is_(False)).order_by(_responses.id).limit(limit)
+    )
+
+
+def _added_up(connection, waiting) -> Counter:
+    """The counts the waiting responses add, by answer_counts key."""
+    given: dict[int, list[tuple[str, str]]] = {}
+    if waiting:
+        for response_id, question, value in connection.execute(
+                select(_answers.response_id, _answers.question_code, _answers.value)
+                .where(_answers.response_id.in_([row.id for row in waiting]))):
+            given.setdefault(response_id, []).append((question, value))
+    counts: Counter = Counter()
+    for row in waiting:
+        count_rows(row.id, row.questionnaire_version_id, row.submitted_at, row.inspection_id, row.channel,
+                   row.language, given.get(row.id, []), into=counts)
+    return counts
 
 
 def count_all_waiting(session: Session, progress: Callable[[int], None] | None = None) -> int:
