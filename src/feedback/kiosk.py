@@ -163,7 +163,7 @@ def bind(session: Session, token: str, now: datetime | None = None) -> tuple[Dev
 
 @dataclass(frozen=True)
 class Tablet:
-    """A bound, unrevoked device, as storing its responses needs it: read without any lock."""
+    """A bound device, unrevoked when it was read, as storing its responses needs it."""
 
     id: int
     questionnaire_code: str
