@@ -138,6 +138,13 @@ def test_leaving_kiosk_mode_needs_the_pin_and_waits_for_answers_to_be_sent(
     assert page.locator("h1").inner_text() == "The tablet has left kiosk mode"
     wait_for_async(page, "async () => (await navigator.serviceWorker.getRegistrations()).length === 0 && (await caches.keys()).length === 0",
                    what="the service worker and its caches to go")
+    # The worker still answers this page until it is left: a request now must not bring its
+    # cache back (one that did made the wait above time out, now and then).
+    controlled = page.evaluate("""async () => {
+        await fetch('/assets/kiosk/kiosk.css?after-leaving');
+        return navigator.serviceWorker.controller !== null;
+    }""")
+    assert page.evaluate("async () => (await caches.keys()).length") == 0, f"controlled: {controlled}"
     db.expire_all()
     assert db.get(Device, new.device.id).revoked_at is not None
     page.goto(live_server(SHELL))

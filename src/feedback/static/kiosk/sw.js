@@ -46,32 +46,36 @@ async function fromNetwork(request) {
   }
 }
 
+// The cache, unless it has gone: after leaving kiosk mode the page deletes it while this
+// worker may still be answering the page's last requests, which must not make it again.
+async function ownCache() {
+  return (await caches.has(CACHE)) ? caches.open(CACHE) : null;
+}
+
 async function page(request, url) {
-  const cache = await caches.open(CACHE);
   try {
     const response = await fromNetwork(request);
-    if (url.pathname === SHELL) {
-      if (response.ok) {
-        await cache.put(SHELL, response.clone());
-      } else if (response.status === 401 || response.status === 403) {
-        await cache.delete(SHELL); // no longer a kiosk: do not show the shell offline either
-      }
+    const cache = url.pathname === SHELL ? await ownCache() : null;
+    if (cache && response.ok) {
+      await cache.put(SHELL, response.clone());
+    } else if (cache && (response.status === 401 || response.status === 403)) {
+      await cache.delete(SHELL); // no longer a kiosk: do not show the shell offline either
     }
     return response;
   } catch (error) {
-    const shell = url.pathname === SHELL ? await cache.match(SHELL, { ignoreSearch: true }) : null;
-    return shell || (await cache.match(OFFLINE)) || Response.error();
+    const shell = url.pathname === SHELL ? await caches.match(SHELL, { cacheName: CACHE, ignoreSearch: true }) : null;
+    return shell || (await caches.match(OFFLINE, { cacheName: CACHE })) || Response.error();
   }
 }
 
 async function asset(request) {
-  const cache = await caches.open(CACHE);
-  const cached = await cache.match(request);
+  const cached = await caches.match(request, { cacheName: CACHE });
   if (cached) {
     return cached;
   }
   const response = await fetch(request);
-  if (response.ok && response.type === "basic") {
+  const cache = await ownCache();
+  if (cache && response.ok && response.type === "basic") {
     await cache.put(request, response.clone());
   }
   return response;
