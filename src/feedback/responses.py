@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from sqlalchemy import bindparam, insert, select, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
 from . import questionnaires
 from .clock import as_utc, utcnow
 from .counting import STORED
 from .invitations import claim_single_use
-from .models import Answer, Draft, Inspection, Invitation, Response
+from .models import Draft, Inspection, Invitation, Response
 from .questionnaire_store import current_version, current_version_id
 from .questionnaires import FREE_TEXT, MULTIPLE, Question, QuestionnaireDefinition
 from .slack.alerts import queue_alerts
@@ -208,11 +208,11 @@ def store_response(
     Raises DeviceRevoked if `device_id` names a device that may no longer send.
 
     Every submission comes through here, so it is written in plain SQL: the response (which
-    is not stored if the key is taken, or its device revoked) and its answers, in one statement on PostgreSQL and two
-    on SQLite, in one transaction. The response is stored not yet counted: feedback.counting
-    adds it to answer_counts a moment later, in a batch, and results count it from the raw
-    tables until then. `on_stored(response_id)` runs in that transaction, for the caller's own
-    bookkeeping.
+    is not stored if the key is taken, or its device revoked) and its answers, in one
+    statement on PostgreSQL and two on SQLite, in one transaction. The response is stored not
+    yet counted: feedback.counting adds it to answer_counts a moment later, in a batch, and
+    results count it from the raw tables until then. `on_stored(response_id)` runs in that
+    transaction, for the caller's own bookkeeping.
     """
     now = now or utcnow()
     response = {
@@ -330,7 +330,8 @@ def _sqlite_insert(dialect) -> tuple[str, list[tuple[str, Callable[[Any], Any]]]
                                          device_id="?")
     converters = [(name, columns[name].type.dialect_impl(dialect).bind_processor(dialect) or _unchanged)
                   for name in _RESPONSE_COLUMNS]
-    return statement, converters + [("device_id", converters[_RESPONSE_COLUMNS.index("device_id")][1])] * 2
+    device_id = converters[_RESPONSE_COLUMNS.index("device_id")]
+    return statement, converters + [device_id, device_id]  # the device twice more, for the WHERE
 
 
 def _unchanged(value: Any) -> Any:
