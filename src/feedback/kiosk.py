@@ -216,7 +216,7 @@ def sending_tablet(session: Session, credential: str | None) -> Tablet | None:
     if not credential or len(credential) > 100:
         return None
     digest = hash_token(credential)
-    known = _SENDERS.setdefault(session.get_bind(), {})
+    known = _senders(session)
     tablet = known.get(digest)
     if tablet is None:
         tablet = _read_tablet(session, digest)
@@ -226,6 +226,10 @@ def sending_tablet(session: Session, credential: str | None) -> Tablet | None:
             known.clear()
         known[digest] = tablet
     return tablet
+
+
+def _senders(session: Session) -> dict[str, Tablet]:
+    return _SENDERS.setdefault(session.get_bind(), {})
 
 
 def authenticate(session: Session, credential: str | None, now: datetime | None = None) -> Device | None:
@@ -340,7 +344,7 @@ def store_queued(
     if missing:
         raise RejectedResponse("required questions not answered: " + ", ".join(missing))
     finished = _finished_at(payload.get("finished_at"), now)
-    senders = _SENDERS.get(session.get_bind(), {})
+    senders = _senders(session)
     try:
         stored = responses.store_response(
             session,
