@@ -14,6 +14,7 @@ from sqlalchemy.orm import sessionmaker
 
 from feedback import counting, questionnaires
 from feedback.counting import count_all_waiting, count_waiting, reading_counts, waiting_count
+from feedback.db import machine_turn
 from feedback.models import AnswerCount, Inspection, Response
 from feedback.responses import store_response
 from feedback.results.compute import Counts
@@ -93,27 +94,50 @@ def test_a_batch_takes_the_oldest_waiting_responses_and_counts_each_once(app, de
     assert_counts_hold(db)
 
 
-def test_on_sqlite_a_batch_whose_responses_were_counted_meanwhile_counts_none_twice(
-        app, demo_data, database_url, monkeypatch):
+def test_on_sqlite_one_batch_counts_at_a_time_and_one_not_waiting_leaves_them_to_it(
+        app, demo_data, database_url):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL batches lock their responses (SKIP LOCKED) and never read the same ones")
+    stored = store_waiting(app, demo_data)
+    demo_data.commit()
+    # Another process's batch holds the counting turn: the lock file beside the database.
+    with machine_turn(database_url, "counting") as theirs:
+        assert theirs
+        assert count_waiting(demo_data, wait=False) == 0
+        assert waiting_count(demo_data) == stored
+        with machine_turn(database_url, "counting", wait=False) as second:
+            assert not second
+    assert count_waiting(demo_data, wait=False) == stored
+    assert waiting_count(demo_data) == 0
+    assert_counts_hold(demo_data)
+
+
+@pytest.mark.parametrize("meanwhile", ["counted", "deleted"])
+def test_on_sqlite_a_batch_whose_responses_changed_meanwhile_reads_them_again(
+        app, demo_data, database_url, monkeypatch, meanwhile):
     if not database_url.startswith("sqlite"):
         pytest.skip("PostgreSQL batches lock their responses (SKIP LOCKED) and never read the same ones")
     store_waiting(app, demo_data)
     demo_data.commit()
     added_up = counting._added_up
-    others: list[int] = []
+    done: list[int] = []
 
-    def another_batch_first(connection, waiting):
+    def changed_first(connection, waiting):
         counts = added_up(connection, waiting)
-        if not others:  # after this batch has read and added up, before it writes
-            others.append(0)
+        if not done:  # after this batch has read and added up, before it writes
+            done.append(0)
             with app.extensions["database"].session() as other:
-                others[0] = count_waiting(other, limit=4)
+                if meanwhile == "counted":  # by a batch that took no turn (a lock file by another path)
+                    done[0] = counting._count_waiting_sqlite(other, limit=4)
+                else:  # a paper return taken out by staff
+                    other.delete(other.get(Response, waiting[0].id))
+                    done[0] = 1
         return counts
 
-    monkeypatch.setattr(counting, "_added_up", another_batch_first)
-    # The other batch counted 4; this one finds them counted, reads again and counts the rest.
-    assert count_waiting(demo_data) == 6
-    assert others == [4]
+    monkeypatch.setattr(counting, "_added_up", changed_first)
+    # This batch finds what it read changed, reads again and counts the rest, each once.
+    assert count_waiting(demo_data) == (6 if meanwhile == "counted" else 9)
+    assert done == [4 if meanwhile == "counted" else 1]
     assert waiting_count(demo_data) == 0
     assert_counts_hold(demo_data)
 

@@ -22,7 +22,7 @@ from typing import Callable, Iterator
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
-from .db import READ_ONLY
+from .db import READ_ONLY, machine_turn
 from .models import Answer, Response, add_counts, count_rows
 
 BATCH = 1000
@@ -35,19 +35,27 @@ _responses = Response.__table__.c
 _answers = Answer.__table__.c
 
 
-def count_waiting(session: Session, limit: int = BATCH) -> int:
+def count_waiting(session: Session, limit: int = BATCH, *, wait: bool = True) -> int:
     """Count up to `limit` waiting responses (oldest first) and commit; return how many.
 
     On PostgreSQL batches counted at once take different responses (SKIP LOCKED), and a batch
     commits only while no results are being read (see `reading_counts`): if some are, it is
     rolled back, returns 0, and the responses wait for the next batch.
 
-    On SQLite the responses are read and added up before the write lock is taken (writers
-    take turns there, and every submission would wait for the adding up); the write then
-    marks them counted only if all are still waiting, or else the batch is read again.
+    On SQLite one batch counts at a time on the machine: batches begun together would read the
+    same responses, and all but one would be thrown away. With `wait` False, a batch that
+    finds another under way leaves the responses to it and returns 0.
     """
     if session.get_bind().dialect.name == "postgresql":
         return _count_waiting_postgresql(session, limit)
+    with machine_turn(session.get_bind().url, "counting", wait=wait) as ours:
+        return _count_waiting_sqlite(session, limit) if ours else 0
+
+
+def _count_waiting_sqlite(session: Session, limit: int) -> int:
+    """Read and add up before the write lock is taken (writers take turns there, and every
+    submission would wait for the adding up); then mark the responses counted only if all are
+    still waiting (one may have been deleted meanwhile), or else read the batch again."""
     for _attempt in range(3):
         with session.get_bind().connect() as reading:  # a connection of its own, taking no turn
             reading = reading.execution_options(**{READ_ONLY: True})
@@ -64,7 +72,7 @@ def count_waiting(session: Session, limit: int = BATCH) -> int:
             add_counts(connection, counts)
             session.commit()
             return len(ids)
-        session.rollback()  # another batch counted some of them meanwhile
+        session.rollback()  # some were counted or deleted meanwhile
     return 0
 
 

@@ -71,6 +71,28 @@ class WriterTurn:
             self._threads.release()
 
 
+@contextmanager
+def machine_turn(url, name: str, wait: bool = True) -> Iterator[bool]:
+    """Take flock(2) on a file beside a SQLite database (`<database>.<name>-lock`): one holder
+    at a time on the machine, whatever the process or thread. Yield True once held; with
+    `wait` False, yield False at once if another holds it. An in-memory database has no file
+    beside it, and one process alone uses it: every caller goes on."""
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        yield True
+        return
+    lock_file = os.open(f"{database}.{name}-lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(lock_file)  # which ends the lock
+
+
 def make_engine(url: str, **kwargs) -> Engine:
     """Create an engine with the settings each backend needs to be safe under load."""
     if url.startswith("sqlite"):
