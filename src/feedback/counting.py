@@ -30,6 +30,8 @@ BATCH = 1000
 STORED = "stored_responses"
 # The PostgreSQL advisory lock under which a batch commits and results read (any fixed number).
 SNAPSHOT_LOCK = 0x636F756E74  # "count"
+# The PostgreSQL advisory lock a batch holds while it counts: one batch at a time.
+COUNTING_LOCK = SNAPSHOT_LOCK + 1
 
 _responses = Response.__table__.c
 _answers = Answer.__table__.c
@@ -38,16 +40,17 @@ _answers = Answer.__table__.c
 def count_waiting(session: Session, limit: int = BATCH, *, wait: bool = True) -> int:
     """Count up to `limit` waiting responses (oldest first) and commit; return how many.
 
-    On PostgreSQL batches counted at once take different responses (SKIP LOCKED), and a batch
-    commits only while no results are being read (see `reading_counts`): if some are, it is
-    rolled back, returns 0, and the responses wait for the next batch.
+    One batch counts at a time: batches begun together would read the same responses (on
+    SQLite all but one would then be thrown away) or wait on each other's rows of
+    answer_counts (on PostgreSQL). With `wait` False, a batch that finds another under way
+    leaves the responses to it and returns 0 (web.counting, after a reply).
 
-    On SQLite one batch counts at a time on the machine: batches begun together would read the
-    same responses, and all but one would be thrown away. With `wait` False, a batch that
-    finds another under way leaves the responses to it and returns 0.
+    On PostgreSQL the responses are also locked (SKIP LOCKED), and a batch commits only while
+    no results are being read (see `reading_counts`): if some are, it is rolled back, returns
+    0, and the responses wait for the next batch.
     """
     if session.get_bind().dialect.name == "postgresql":
-        return _count_waiting_postgresql(session, limit)
+        return _count_waiting_postgresql(session, limit, wait)
     with machine_turn(session.get_bind().url, "counting", wait=wait) as ours:
         return _count_waiting_sqlite(session, limit) if ours else 0
 
@@ -76,8 +79,13 @@ def _count_waiting_sqlite(session: Session, limit: int) -> int:
     return 0
 
 
-def _count_waiting_postgresql(session: Session, limit: int) -> int:
+def _count_waiting_postgresql(session: Session, limit: int, wait: bool) -> int:
     connection = session.connection()
+    if wait:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": COUNTING_LOCK})
+    elif not connection.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": COUNTING_LOCK}).scalar_one():
+        session.rollback()
+        return 0
     waiting = connection.execute(_waiting(limit).with_for_update(skip_locked=True)).all()
     if not waiting:
         session.rollback()
