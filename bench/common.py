@@ -268,6 +268,29 @@ def seed_demo(url: str) -> tuple[str, str]:
     database.dispose()
     return path, credential
 
+# --- The host -------------------------------------------------------------------------------
+
+MIGRATE_REQ = Path("/proc/sys/net/ipv4/tcp_migrate_req")
+
+
+def deployment_host_settings() -> str:
+    """Set what docs/deployment.md asks of the host where this user may: net.ipv4.tcp_migrate_req
+    = 1, so that connections waiting on the socket of a worker being restarted (gunicorn.conf.py
+    recycles them; each has a socket of its own) go to another worker. Say how it stands."""
+    if not MIGRATE_REQ.exists():
+        return "net.ipv4.tcp_migrate_req: not in this kernel (before Linux 5.14)"
+    if MIGRATE_REQ.read_text().strip() != "1":
+        try:
+            MIGRATE_REQ.write_text("1\n")
+        except OSError:
+            pass
+    value = MIGRATE_REQ.read_text().strip()
+    if value == "1":
+        return "net.ipv4.tcp_migrate_req = 1, as docs/deployment.md sets it"
+    return (f"net.ipv4.tcp_migrate_req = {value}, and it could not be set: connections waiting on a worker "
+            "restarted during a run may be reset, and counted as errors")
+
+
 # --- A server --------------------------------------------------------------------------------
 
 def free_port() -> int:

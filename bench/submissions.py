@@ -1,12 +1,13 @@
 """Submissions per second, p50 and p99 latency, at 50 concurrent clients, against a baseline.
 
-gunicorn with 4 workers (the repository's gunicorn.conf.py: gthread, 4 threads each) on
-127.0.0.1 serves the service; wrk (Debian's package, C, with bench/post.lua) keeps 50
-connections busy posting complete, valid kiosk responses to POST /kiosk/api/responses, each
-with a fresh version 4 UUID as its idempotency key, from an enrolled tablet (its device
-cookie). The kiosk sync endpoint is how a whole response arrives in one request; it takes no
-CSRF token by design (JSON, a custom header and a SameSite=Strict device cookie). Rate-limit
-state is kept in Redis, as in production, with the limit raised above what the run sends.
+gunicorn with 4 workers (the repository's gunicorn.conf.py: gthread, 4 threads each, each worker
+on a socket of its own) on 127.0.0.1 serves the service; wrk (Debian's package, C, with
+bench/post.lua) keeps 50 connections busy posting complete, valid kiosk responses to
+POST /kiosk/api/responses, each with a fresh version 4 UUID as its idempotency key, from an
+enrolled tablet (its device cookie). The kiosk sync endpoint is how a whole response arrives
+in one request; it takes no CSRF token by design (JSON, a custom header and a SameSite=Strict
+device cookie). Rate-limit state is kept in Redis, as in production, with the limit raised
+above what the run sends.
 
 The baseline, in the same run and on the same server settings and database engine settings:
 bench/baseline_app.py, a minimal Flask + SQLAlchemy app inserting one row per POST. Both are
@@ -33,7 +34,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import BENCH, REDIS_URL, Server, environment, record, seed_demo, throwaway_database  # noqa: E402
+from common import (BENCH, REDIS_URL, Server, deployment_host_settings, environment, record, seed_demo,  # noqa: E402
+                    throwaway_database)
 
 GOAL_RATIO = 0.5
 GOAL_P99_MS = 100
@@ -178,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     if not shutil.which("wrk"):
         parser.error("wrk is not installed: apt-get install -y wrk")
     seconds = args.seconds or (4 if args.quick else 10)
+    host = deployment_host_settings()
+    print(host)
     env = environment()
     rows, notes = [], []
     for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
@@ -212,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     notes += [f"{args.connections} connections (wrk -t 2); the baseline and the service served side by side and "
               f"measured in turns, {args.rounds} rounds of {seconds} s each after a 3 s warm-up; submissions per "
               "second over all rounds, p50 and p99 the median of the rounds'; gunicorn.conf.py with "
-              "GUNICORN_WORKERS=4 (gthread, 4 threads a worker).",
+              "GUNICORN_WORKERS=4 (gthread, 4 threads a worker, each worker on a socket of its own); "
+              f"{host}.",
               "Service: POST /kiosk/api/responses, a complete young-people response (3 questions, a comment, "
               "4 About you answers) with a fresh UUID idempotency key; Redis rate-limit storage.",
               "Baseline: bench/baseline_app.py, one INSERT and COMMIT per POST of the same JSON."]
