@@ -105,3 +105,15 @@ def test_sign_in_is_rate_limited(database_url, db):
     statuses = [client.post("/staff/sign-in", data={}).status_code for _ in range(4)]
     assert statuses[-1] == 429
     app.extensions["database"].dispose()
+
+
+def test_the_stand_in_hash_costs_what_a_real_password_check_costs():
+    """An unknown address is checked against STAND_IN_HASH: it must be a hash of the current
+    method and cost, or a wrong address would answer faster than a wrong password."""
+    from werkzeug.security import check_password_hash
+
+    from feedback.staff import PASSWORD_METHOD, STAND_IN_HASH
+
+    assert STAND_IN_HASH.split("$")[0] == PASSWORD_METHOD
+    assert check_password_hash(STAND_IN_HASH, "not a real password")
+    assert not check_password_hash(STAND_IN_HASH, "a guess")

@@ -24,7 +24,7 @@ from .clock import as_utc, utcnow
 from .models import Device, Inspection, Questionnaire, Response, StaffUser
 from .questionnaire_store import questionnaire_row
 from .questionnaires import QuestionnaireDefinition
-from .staff import PASSWORD_METHOD
+from .staff import PASSWORD_METHOD, spend_a_password_check
 from .tokens import hash_token, new_token, same_hash
 
 CHANNEL = "kiosk"
@@ -40,8 +40,6 @@ SEEN_EVERY = timedelta(minutes=5)
 MAX_QUEUE_AGE = timedelta(days=60)
 # Idempotency keys are UUIDs made by the tablet (crypto.randomUUID): lower-case, version 4.
 IDEMPOTENCY_KEY = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
-# Checked against while a device is locked, so a locked PIN answers in the same time.
-_UNKNOWN_PIN_HASH = generate_password_hash("000000", method=PASSWORD_METHOD)
 
 
 class KioskError(ValueError):
@@ -258,7 +256,7 @@ def check_pin(session: Session, device: Device, pin: str, now: datetime | None =
     now = now or utcnow()
     pin = (pin or "").strip()
     if device.pin_locked_until is not None and as_utc(device.pin_locked_until) > now:
-        check_password_hash(_UNKNOWN_PIN_HASH, pin)  # the same time either way
+        spend_a_password_check(pin)  # the same time either way
         return False, True
     if len(pin) <= 20 and check_password_hash(device.pin_hash, pin):
         device.failed_pins = 0
