@@ -6,6 +6,7 @@ Served by the same gunicorn settings as the service (`gunicorn -c gunicorn.conf.
 what any submission endpoint must: read a JSON body, insert one row under a unique key,
 commit, answer 201. No validation, no sessions, no rate limit.
 
+    python -c 'import sys; sys.path.insert(0, "bench"); import baseline_app; baseline_app.create_table("sqlite:////tmp/baseline.sqlite3")'
     DATABASE_URL=sqlite:////tmp/baseline.sqlite3 gunicorn -c gunicorn.conf.py --pythonpath bench baseline_app:app
 """
 
@@ -34,10 +35,17 @@ class Submission(Base):
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+def create_table(url: str) -> None:
+    """Create the table once, before the server starts: four workers creating it at once race
+    on PostgreSQL, and the loser stops the server."""
+    engine = make_engine(url)
+    Base.metadata.create_all(engine, checkfirst=True)
+    engine.dispose()
+
+
 def create_app(url: str | None = None) -> Flask:
     app = Flask(__name__)
     engine = make_engine(url or os.environ["DATABASE_URL"])
-    Base.metadata.create_all(engine, checkfirst=True)
 
     @app.get("/healthz")
     def healthz():

@@ -34,6 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import baseline_app  # noqa: E402
 from common import (BENCH, REDIS_URL, Server, deployment_host_settings, environment, record, seed_demo,  # noqa: E402
                     throwaway_database)
 
@@ -130,6 +131,7 @@ def run_backend(backend: str, seconds: int, rounds: int, connections: int, profi
     with throwaway_database(backend, "baseline") as baseline_url, \
             throwaway_database(backend, "submissions") as service_url:
         _link, credential = seed_demo(service_url)  # a young-people kiosk (QUESTIONNAIRE)
+        baseline_app.create_table(baseline_url)
         service_env = {"DATABASE_URL": service_url, "RATELIMIT_STORAGE_URI": REDIS_URL,
                        "RATELIMIT_PUBLIC_POSTS": "10000000 per minute"}
         with Server("baseline_app:app", {"DATABASE_URL": baseline_url}, log_name=f"baseline-{backend}",
