@@ -226,3 +226,24 @@ def test_on_postgresql_a_batch_does_not_commit_while_results_are_being_read(app,
         reader.close()
         engine.dispose()
     assert_counts_hold(demo_data)
+
+
+def test_on_postgresql_a_batch_does_not_wait_for_the_disk_but_a_submission_does(app, demo_data, database_url,
+                                                                                 monkeypatch):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite in WAL mode with synchronous=NORMAL waits for the disk at checkpoints only")
+    seen: list[str] = []
+    added_up = counting._added_up
+
+    def noting(connection, waiting):
+        seen.append(connection.execute(text("SHOW synchronous_commit")).scalar_one())
+        return added_up(connection, waiting)
+
+    monkeypatch.setattr(counting, "_added_up", noting)
+    store_waiting(app, demo_data)
+    assert demo_data.execute(text("SHOW synchronous_commit")).scalar_one() == "on"  # storing responses
+    demo_data.commit()
+    assert count_waiting(demo_data) == 10
+    assert seen == ["off"]
+    assert demo_data.execute(text("SHOW synchronous_commit")).scalar_one() == "on"  # for that batch only
+    assert_counts_hold(demo_data)

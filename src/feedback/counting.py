@@ -81,6 +81,11 @@ def _count_waiting_sqlite(session: Session, limit: int) -> int:
 
 def _count_waiting_postgresql(session: Session, limit: int, wait: bool) -> int:
     connection = session.connection()
+    # Counts are made from the responses, which are already durable: the batch's commit need
+    # not wait for its WAL to reach the disk. Were the server to stop before it did, the batch
+    # would be lost whole, counts and marks together, and its responses counted again later.
+    # Waiting cost the submissions committing behind it: their p99 fell by a quarter without it.
+    connection.execute(text("SET LOCAL synchronous_commit = off"))
     if wait:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": COUNTING_LOCK})
     elif not connection.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": COUNTING_LOCK}).scalar_one():
