@@ -1,16 +1,19 @@
-"""gunicorn.conf.py: each worker listens on a socket of its own (reuse_port), and a second
-server on the same address is refused rather than let share it without a word."""
+"""gunicorn.conf.py: each worker listens on a socket of its own (reuse_port), a second server
+on the same address is refused rather than let share it without a word, and a worker leaves
+the application it loaded out of garbage collection."""
 
 from __future__ import annotations
 
+import gc
 import re
+import runpy
 import shutil
 import subprocess
 
 import pytest
 import requests
 
-from .support import Gunicorn
+from .support import ROOT, Gunicorn
 
 
 def listening_pids(port: int) -> list[int]:
@@ -33,3 +36,13 @@ def test_each_worker_listens_and_a_second_server_on_the_address_is_refused(serve
         assert f"cannot listen at 127.0.0.1:{first.port}: Address already in use" in second.log()
         assert listening_pids(first.port) == sorted(first.workers())
         assert requests.get(first.base_url + "/healthz", timeout=5).status_code == 200
+
+
+def test_a_worker_leaves_what_it_loaded_out_of_garbage_collection():
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert gc.get_freeze_count() == 0
+    try:
+        settings["post_worker_init"](None)
+        assert gc.get_freeze_count() > 1000  # the modules and the application, loaded by now
+    finally:
+        gc.unfreeze()
