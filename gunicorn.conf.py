@@ -11,8 +11,8 @@ worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
 # Each worker listens on a socket of its own (SO_REUSEPORT) and the kernel spreads connections
 # over them evenly. On one shared socket, whichever worker is running when connections arrive
-# takes them all: under load two of four workers held 55 of 63 connections, and their queues
-# made p99 latency about twice what it is with the connections spread. On Linux 5.14 and later
+# takes them all: under load one worker of four held 42 or 43 of 50 connections, and its queue
+# made p99 latency up to twice what it is with the connections spread. On Linux 5.14 and later
 # set net.ipv4.tcp_migrate_req = 1 (docs/deployment.md), so that connections waiting on the
 # socket of a worker being restarted move to another worker rather than being reset.
 reuse_port = True

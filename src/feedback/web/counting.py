@@ -4,8 +4,8 @@ A request that stored a response (responses.store_response marks its session) re
 batch of feedback.counting to run when the server closes the response, after the last byte
 went out: nobody waits for it. At most one batch at a time in a process, and one a
 COUNTS_CATCH_UP_SECONDS, so under load each batch takes many responses at once; when it is
-quiet a response is counted within moments. On SQLite a process that finds another's batch
-under way leaves the responses to it rather than wait. Nothing depends on it running: results count
+quiet a response is counted within moments. A process that finds another's batch under way
+leaves the responses to it rather than wait. Nothing depends on it running: results count
 responses still waiting from the raw tables, and `feedback counts catch-up` counts them too.
 """
 
