@@ -18,7 +18,6 @@ same responses and answers (copied out of PostgreSQL), running the same counting
 from __future__ import annotations
 
 import argparse
-import csv
 import statistics
 import sys
 import tempfile
@@ -226,7 +225,7 @@ def main(argv=None) -> int:
                      "value": f"{sizes['responses']:,} / {sizes['answer_counts']:,}", "unit": None,
                      "goal": None, "baseline": f"DuckDB load {duck['loading']:.1f} s", "met": None})
     if len(measured) >= 2:
-        (a0, s0, c0, _, _), (a1, s1, c1, _, _) = measured[0], measured[-1]
+        (_, s0, c0, _, _), (_, s1, c1, _, _) = measured[0], measured[-1]
         growth_answers = s1["answers"] / s0["answers"]
         growth_digest = c1["digest"] / c0["digest"]
         rows.append({"figure": f"digest cost growth, {s0['answers']:,} to {s1['answers']:,} answers "

@@ -22,8 +22,8 @@ def test_the_one_inline_script_carries_the_nonce(client):
 
 
 def test_session_cookie_is_httponly_and_samesite(client, demo_data):
-    response = client.get(make_link(demo_data))
-    response = client.post(make_link(demo_data), data={})
+    client.get(make_link(demo_data))
+    client.post(make_link(demo_data), data={})
     cookie = client.get_cookie("session")
     assert cookie is not None
     assert cookie.http_only and cookie.same_site == "Lax"

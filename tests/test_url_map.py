@@ -6,7 +6,6 @@ a page by forgetting a decorator.
 
 import re
 
-import pytest
 
 from tests.test_staff import PASSWORD, sign_in
 from tests.helpers.pages import Browser

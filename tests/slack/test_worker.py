@@ -106,8 +106,8 @@ def test_the_acknowledgement_does_not_wait_for_a_slow_answer(client, slack, app,
 
 
 def test_the_worker_sends_the_answer_the_domain_code_words(client, slack, worker, app, demo_returns):
-    for name, text in (("figures", ASKED), ("inspection", "inspection greater manchester"), ("usage", "frobnicate")):
-        post_command(client, slack, text, name=name)
+    for name, words in (("figures", ASKED), ("inspection", "inspection greater manchester"), ("usage", "frobnicate")):
+        post_command(client, slack, words, name=name)
     assert worker.drain() == 3
     with app.app_context(), app.extensions["database"].session() as session:
         for name, text in (("figures", ASKED), ("inspection", "inspection greater manchester"),

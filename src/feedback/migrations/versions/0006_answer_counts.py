@@ -94,7 +94,7 @@ def fill_sql(dialect: str, where: str = 'TRUE') -> list[str]:
         SELECT r.id, r.id % {SHARDS} AS s, r.questionnaire_version_id AS v, COALESCE(r.inspection_id, 0) AS i,
                r.channel AS c, r.language AS l, {day} AS d, {month} AS m
         FROM responses r WHERE {where}"""
-    rows = f"""
+    rows = """
         SELECT f.s, f.v, f.i, f.d, f.m, f.c, f.l, 'r' AS kind, '' AS q, '' AS val, 1 AS n FROM f
         UNION ALL
         SELECT f.s, f.v, f.i, f.d, f.m, f.c, f.l, 'a', a.question_code, a.value, 1
