@@ -17,6 +17,13 @@ READ_ONLY = "feedback_read_only"
 WRITING = "feedback_writing"
 
 
+def lock_path(url, name: str) -> str | None:
+    """The lock file `<database>.<name>-lock` beside a SQLite database; None for one in memory,
+    which has no file beside it and one process alone uses."""
+    database = make_url(url).database
+    return None if not database or database == ":memory:" else f"{database}.{name}-lock"
+
+
 class WriterTurn:
     """Writers to one SQLite database take turns, waiting in the kernel rather than polling.
 
@@ -30,8 +37,7 @@ class WriterTurn:
     """
 
     def __init__(self, url: str, wait_seconds: float = 30.0):
-        database = make_url(url).database
-        self.path = None if not database or database == ":memory:" else database + ".writer-lock"
+        self.path = lock_path(url, "writer")
         self.wait_seconds = wait_seconds  # as long as busy_timeout, within one process
         # A Lock, not an RLock: a connection the garbage collector gives back mid-transaction
         # ends its turn from another thread, which an RLock would refuse.
@@ -75,13 +81,13 @@ class WriterTurn:
 def machine_turn(url, name: str, wait: bool = True) -> Iterator[bool]:
     """Take flock(2) on a file beside a SQLite database (`<database>.<name>-lock`): one holder
     at a time on the machine, whatever the process or thread. Yield True once held; with
-    `wait` False, yield False at once if another holds it. An in-memory database has no file
-    beside it, and one process alone uses it: every caller goes on."""
-    database = make_url(url).database
-    if not database or database == ":memory:":
+    `wait` False, yield False at once if another holds it. With a database in memory every
+    caller goes on."""
+    path = lock_path(url, name)
+    if path is None:
         yield True
         return
-    lock_file = os.open(f"{database}.{name}-lock", os.O_RDWR | os.O_CREAT, 0o600)
+    lock_file = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
             fcntl.flock(lock_file, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
