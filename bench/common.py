@@ -221,7 +221,7 @@ def throwaway_database(backend: str, label: str) -> Iterator[str]:
         try:
             yield url
         finally:
-            for suffix in ("", "-wal", "-shm", ".writer-lock"):
+            for suffix in ("", "-wal", "-shm", ".writer-lock", ".counting-lock"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
         return
     name = f"feedback_bench_{label}_{uuid.uuid4().hex[:8]}"
