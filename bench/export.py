@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import environment, make_app, record  # noqa: E402
 import synthetic  # noqa: E402
+from common import environment, make_app, record  # noqa: E402
 
 QUESTIONNAIRE = "young-people"
 GOAL_MEMORY_GROWTH = 1.10  # peak at 10^6 within 10% of the peak at 10^5

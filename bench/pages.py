@@ -57,8 +57,9 @@ def fetch(http, method: str, url: str, headers: dict | None = None, **kwargs):
 
 
 def text_of(response) -> str:
-    import brotli
     import gzip
+
+    import brotli
 
     body = response._wire_body
     encoding = response.headers.get("Content-Encoding")

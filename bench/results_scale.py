@@ -28,8 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import WORK, environment, make_app, record  # noqa: E402
 import synthetic  # noqa: E402
+from common import WORK, environment, make_app, record  # noqa: E402
 
 GOAL_DIGEST_SECONDS = 1.0
 YEAR = "2011-12"

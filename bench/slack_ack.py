@@ -27,8 +27,8 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ROOT, WORK, Server, environment, percentile, record  # noqa: E402
 import synthetic  # noqa: E402
+from common import ROOT, WORK, Server, environment, percentile, record  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 GOAL_P99_MS = 300
@@ -115,7 +115,6 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     import requests
     from slack_sdk.signature import SignatureVerifier
-
     from tests.slack.recorder import SlackRecorder
 
     answers = 1_000_000 if args.quick else args.answers

@@ -35,8 +35,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import baseline_app  # noqa: E402
-from common import (BENCH, REDIS_URL, Server, deployment_host_settings, environment, record, seed_demo,  # noqa: E402
-                    throwaway_database)
+from common import (  # noqa: E402
+    BENCH,
+    REDIS_URL,
+    Server,
+    deployment_host_settings,
+    environment,
+    record,
+    seed_demo,
+    throwaway_database,
+)
 
 GOAL_RATIO = 0.5
 GOAL_P99_MS = 100

@@ -18,8 +18,8 @@ from feedback.counting import count_all_waiting, count_waiting, reading_counts, 
 from feedback.db import machine_turn
 from feedback.models import AnswerCount, Inspection, Response
 from feedback.responses import store_response
-from feedback.results.compute import Counts
 from feedback.results import query
+from feedback.results.compute import Counts
 from feedback.results.query import _count_raw, count, load_scope
 from tests.conftest import test_config
 from tests.test_answer_counts import BY, FILTERS, assert_counts_hold, enrol_kiosk, kiosk_item

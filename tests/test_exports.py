@@ -353,10 +353,11 @@ def test_a_csv_of_every_response_is_streamed_row_by_row(app, demo):
 
 
 def test_the_export_command_writes_the_dashboards_figures_and_logs_it(app, runner, tmp_path):
+    from sqlalchemy import select
+
     from feedback.demo.load import load_catalogue
     from feedback.demo.returns import load_demo_returns
     from feedback.models import ExportLog
-    from sqlalchemy import select
 
     with app.app_context():
         with app.extensions["database"].session() as session:

@@ -6,9 +6,8 @@ a page by forgetting a decorator.
 
 import re
 
-
-from tests.test_staff import PASSWORD, sign_in
 from tests.helpers.pages import Browser
+from tests.test_staff import PASSWORD, sign_in
 
 # Reached without signing in, by design; each is protected another way (noted).
 PUBLIC = {

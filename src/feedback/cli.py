@@ -15,11 +15,15 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from . import get_db, questionnaires, staff
+from .api_cli import api_tokens_group
+from .cli_lookup import find_inspection
 from .clock import utcnow
 from .config import PROJECT_ROOT
+from .config_cli import check_config
+from .counting_cli import counts_group
 from .demo.load import is_loaded, load_catalogue
 from .demo.returns import load_demo_returns
-from .results.cli import results_command
+from .export_cli import export_command
 from .i18n import format_day
 from .invitation_emails import (
     EmailSettings,
@@ -29,18 +33,14 @@ from .invitation_emails import (
     send_reminders,
 )
 from .invitations import InvitationError, create_invitation, default_language
-from .cli_lookup import find_inspection
-from .config_cli import check_config
-from .counting_cli import counts_group
-from .export_cli import export_command
-from .purge_cli import purge_command
-from .migrations import alembic_config
-from .staff_cli import users_group
 from .kiosk_cli import kiosk_group
-from .api_cli import api_tokens_group
-from .slack.cli import digest_command, slack_group
+from .migrations import alembic_config
 from .models import StaffUser
 from .notify import NotifyError, NotifyNotConfigured, NotifySender, is_configured
+from .purge_cli import purge_command
+from .results.cli import results_command
+from .slack.cli import digest_command, slack_group
+from .staff_cli import users_group
 
 db_group = AppGroup("db", help="Create or migrate the database.")
 translate_group = AppGroup("translate", help="Extract, update and compile translations.")

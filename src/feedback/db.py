@@ -12,7 +12,6 @@ from typing import Iterator
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-
 READ_ONLY = "feedback_read_only"
 WRITING = "feedback_writing"
 

@@ -11,8 +11,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
-from .cli_lookup import find_inspection
 from . import get_db, kiosk
+from .cli_lookup import find_inspection
 from .clock import utcnow
 from .i18n import format_day
 from .models import Device, Inspection

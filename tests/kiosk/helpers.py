@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from feedback.models import Response
+
 # axe-core is run exactly as tests/browser runs it (same tags, same one allowed node).
 from tests.browser.helpers import axe_violations, describe_violations  # noqa: F401
 from tests.conftest import BACKENDS

@@ -11,8 +11,8 @@ from collections import Counter
 import pytest
 
 from feedback.models import Device
-
 from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS
+
 from .helpers import (
     ONE_BACKEND,
     SHELL,

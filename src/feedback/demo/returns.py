@@ -37,8 +37,8 @@ from sqlalchemy.orm import Session
 from .. import questionnaires
 from ..models import Answer, Inspection, Organisation, Programme, Response, add_counts, count_rows
 from ..questionnaire_store import current_version
-from ..responses import answer_pairs
 from ..questionnaires import FREE_TEXT, QuestionnaireDefinition
+from ..responses import answer_pairs
 from ..results.arithmetic import percent
 from ..results.periods import UK, Period
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from . import about_you
-from .model import Option, Question, QuestionnaireDefinition
+from .model import Condition, Option, Question, QuestionnaireDefinition
 from .scales import (
     DEFINITELY_REASONABLE,
     DEFINITELY_SOME,
@@ -27,7 +27,6 @@ from .scales import (
     YES_NO_WERE_THEY,
     multiple,
 )
-from .model import Condition
 
 YOUTH_PROGRAMMES = ("CCI", "FJI", "SQS")
 ADULT_PROGRAMMES = ("OMI2", "ADULT")

@@ -33,7 +33,7 @@ from .compute import (
     with_previous,
 )
 from .periods import Period, PeriodError, parse_period
-from .query import NOT_STATED, Filters, FilterError, Scope, count, group_order, load_scope
+from .query import NOT_STATED, FilterError, Filters, Scope, count, group_order, load_scope
 from .suppression import Viewer, hidden_groups, suppress, threshold_for
 
 __all__ = [

@@ -13,15 +13,15 @@ import re
 from typing import Iterable
 
 import click
-from sqlalchemy.orm import Session
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy.orm import Session
 
 from .. import questionnaires
 from . import (
     Breakdown,
-    Filters,
     FilterError,
+    Filters,
     PeriodError,
     QuestionnaireResults,
     QuestionResult,

@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import assets, dashboard, errors, pages, security, staff, survey, templating
-from . import kiosk, paper
-from . import api, exports
-from . import counting, rate_limits, slack
+from . import (
+    api,
+    assets,
+    counting,
+    dashboard,
+    errors,
+    exports,
+    kiosk,
+    pages,
+    paper,
+    rate_limits,
+    security,
+    slack,
+    staff,
+    survey,
+    templating,
+)
 
 
 def init_app(app: Flask) -> None:

@@ -7,7 +7,8 @@ every one the service shows is given here through gettext instead.
 from __future__ import annotations
 
 from babel import Locale
-from flask_babel import get_locale, get_translations, gettext as _
+from flask_babel import get_locale, get_translations
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from ..questionnaires import FREE_TEXT, MULTIPLE, Question

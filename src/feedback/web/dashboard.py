@@ -16,7 +16,7 @@ from ..clock import utcnow
 from ..comments import CommentSearch, find_comments
 from ..models import Inspection, Organisation, Programme, Region, Response
 from ..questionnaires import FREE_TEXT, MULTIPLE, QuestionnaireDefinition
-from ..results import Filters, FilterError, Period, PeriodError, parse_period
+from ..results import FilterError, Filters, Period, PeriodError, parse_period
 from ..results.periods import business_year_of
 from .auth import staff_required
 

@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 from .. import db_session, exports, get_db, questionnaires
 from ..clock import utcnow
 from ..questionnaires import QuestionnaireDefinition
-from ..results import Filters, FilterError, PeriodError
+from ..results import FilterError, Filters, PeriodError
 from ..results.cli import find_results, parse_equality, read_filters
 from ..results.query import load_scope
 from ..spreadsheets import csv_rows, ods_file

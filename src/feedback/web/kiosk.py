@@ -21,7 +21,6 @@ from types import SimpleNamespace
 
 from flask import (
     Blueprint,
-    Response as FlaskResponse,
     abort,
     current_app,
     g,
@@ -31,6 +30,9 @@ from flask import (
     request,
     session,
     url_for,
+)
+from flask import (
+    Response as FlaskResponse,
 )
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -50,9 +52,9 @@ from ..i18n import LANGUAGES, format_day
 from ..models import Device, Inspection
 from ..questionnaires import FREE_TEXT
 from .assets import APP_ASSETS, BUILT_ASSETS
-from .rate_limits import limit_public_posts
 from .auth import current_staff, staff_required
 from .components import plural_messages
+from .rate_limits import limit_public_posts
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 staff_bp = Blueprint("staff_kiosks", __name__, url_prefix="/staff/kiosks")

@@ -6,7 +6,6 @@ import secrets
 
 from flask import Flask, Request, abort, g, request
 
-
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self' 'nonce-{nonce}'; "
     "style-src 'self'; img-src 'self' data:; font-src 'none'; "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+
 from .. import db_session, staff
 from ..extensions import csrf
 from ..forms import SignInForm

@@ -6,8 +6,8 @@ from babel.numbers import format_decimal
 from flask import Flask, request, url_for
 from flask_babel import gettext as _
 
-from ..i18n import LANGUAGES, LANGUAGE_NAMES, current_language, format_day, other_language, remember_choice
 from .. import presenting
+from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_language, format_day, other_language, remember_choice
 from .auth import current_staff
 from .components import macro_for, question_params
 

@@ -13,9 +13,8 @@ as SQLite knows no time zones.
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0006'
 down_revision = '0005'

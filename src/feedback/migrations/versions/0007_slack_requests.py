@@ -8,9 +8,8 @@ The queue between the web process, which acknowledges Slack at once, and `feedba
 worker`, which works the answers out (feedback.models.SlackRequest).
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0007'
 down_revision = '0006'

@@ -12,9 +12,8 @@ stays true in the database, so the previous release, which counts each response 
 it, can run beside this one during an upgrade: its rows arrive counted, as they are.
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0008'
 down_revision = '0007'
