@@ -94,6 +94,7 @@ class Config:
     SLACK_DIGEST_CHANNEL: str = ""
     SLACK_API_URL: str = "https://slack.com/api/"
     SLACK_DIGEST_LANGUAGE: str = "en"  # en, cy or both (two messages)
+    SLACK_TIMEOUT_SECONDS: int = 15  # a Web API call without a reply by then has an unknown outcome
 
     extra: dict = field(default_factory=dict)
 
@@ -135,6 +136,7 @@ class Config:
             SLACK_DIGEST_CHANNEL=env("SLACK_DIGEST_CHANNEL", ""),
             SLACK_API_URL=env("SLACK_API_URL", cls.SLACK_API_URL),
             SLACK_DIGEST_LANGUAGE=env("SLACK_DIGEST_LANGUAGE", cls.SLACK_DIGEST_LANGUAGE),
+            SLACK_TIMEOUT_SECONDS=_env_int("SLACK_TIMEOUT_SECONDS", cls.SLACK_TIMEOUT_SECONDS),
         )
 
     def problems(self) -> list[str]:

@@ -340,6 +340,10 @@ class DigestPost(Base):
     posted_at: Mapped[datetime] = mapped_column(UtcDateTime())
     # Slack's id for the message; None while it is being posted.
     message_ts: Mapped[str | None] = mapped_column(String(40))
+    # While message_ts is None: "posting" (a run holds the claim since claimed_at) or
+    # "unconfirmed" (posted, but Slack's reply was lost: look in the channel before posting).
+    state: Mapped[str | None] = mapped_column(String(12))
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class SlackOutbox(Base):
@@ -360,6 +364,10 @@ class SlackOutbox(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # "sending" (claimed by a run) or "unconfirmed" (Slack's reply was lost): either way the
+    # alert may be in the channel, so the next attempt looks there first. None otherwise.
+    state: Mapped[str | None] = mapped_column(String(12))
+    message_ts: Mapped[str | None] = mapped_column(String(40))
 
 
 # --- Answer counts: kept as answers arrive, so results stay fast however many there are --------

@@ -6,11 +6,15 @@
         ...
         [post] = slack.calls("chat.postMessage")
 
-It listens on 127.0.0.1 on a port the system chooses (port 0), in a thread of its own, one
+It listens on 127.0.0.1 on a port the system chooses (port 0), a thread a connection, one
 request a connection, and stops cleanly on exit. It answers auth.test, chat.postMessage,
-chat.postEphemeral, users.info (locales set in `locales`), views.publish and response URLs,
-and can answer the next call of a method with 429 and Retry-After, or with an error (a
-response URL's 404 or 500 too).
+chat.postEphemeral, users.info (locales set in `locales`), views.publish, response URLs and
+conversations.history (what was posted to the channel, newest first, with each message's
+metadata when include_all_metadata is asked for). It can answer the next call of a method with
+429 and Retry-After, or with an error (a response URL's 404 or 500 too), and, as a network
+failing does, take a call (a post lands in the channel) and then drop the connection without
+replying (`drop_reply_next`, `drop_every_reply`) or say nothing past the client's timeout
+(`stall_next`).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -57,7 +61,10 @@ class SlackRecorder:
     def __post_init__(self) -> None:
         self.received: list[Call] = []
         self._lock = threading.Lock()
-        self._scripted: dict[str, list[tuple[int, dict, dict]]] = {}
+        self._scripted: dict[str, list[tuple]] = {}
+        self._always: dict[str, tuple] = {}
+        self._released = threading.Event()
+        self.channel: list[dict] = []  # messages posted, oldest first, as history returns them
         self._ts = itertools.count(1)
         self._server: HTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -87,6 +94,31 @@ class SlackRecorder:
         with self._lock:
             self._scripted.setdefault(method, []).append((status, {"ok": False, "error": error}, {}))
 
+    def drop_reply_next(self, method: str, count: int = 1) -> None:
+        """Take the next `count` calls of `method` (a post lands in the channel), then close
+        the connection without a reply, as when the network fails on the way back."""
+        with self._lock:
+            self._scripted.setdefault(method, []).extend([("drop",)] * count)
+
+    def drop_every_reply(self, method: str, drop: bool = True) -> None:
+        """Take every call of `method` and drop its reply, until told otherwise."""
+        with self._lock:
+            if drop:
+                self._always[method] = ("drop",)
+            else:
+                self._always.pop(method, None)
+
+    def stall_next(self, method: str, seconds: float) -> None:
+        """Take the next call of `method`, then say nothing for `seconds` (past the client's
+        timeout), and close the connection."""
+        with self._lock:
+            self._scripted.setdefault(method, []).append(("stall", seconds))
+
+    def posted(self, channel: str | None = None) -> list[dict]:
+        """The messages in a channel (any channel if None), oldest first."""
+        with self._lock:
+            return [m for m in self.channel if channel is None or m["channel"] == channel]
+
     def calls(self, method: str | None = None, ok_only: bool = True) -> list[Call]:
         with self._lock:
             found = list(self.received)
@@ -114,8 +146,16 @@ class SlackRecorder:
                     "is_enterprise_install": False}
         if method == "chat.postMessage":
             ts = f"1700000000.{next(self._ts):06d}"
-            return {"ok": True, "channel": body.get("channel"), "ts": ts,
-                    "message": {"type": "message", "text": body.get("text"), "ts": ts}}
+            message = {"type": "message", "text": body.get("text"), "ts": ts, "bot_id": "B0BOT"}
+            metadata = body.get("metadata")
+            if isinstance(metadata, str):
+                metadata = json.loads(metadata)
+            with self._lock:
+                self.channel.append({**message, "channel": body.get("channel"), "metadata": metadata,
+                                     "at": time.time()})
+            return {"ok": True, "channel": body.get("channel"), "ts": ts, "message": message}
+        if method == "conversations.history":
+            return self._history(body)
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
         if method == "users.info":
@@ -125,6 +165,23 @@ class SlackRecorder:
         if method == "views.publish":
             return {"ok": True, "view": {"id": "V0HOME", **(body.get("view") or {})}}
         return {"ok": False, "error": "unknown_method"}
+
+    def _history(self, body: dict) -> dict:
+        oldest = float(body.get("oldest") or 0)
+        with_metadata = str(body.get("include_all_metadata", "")).lower() in ("1", "true")
+        limit = int(body.get("limit") or 100)
+        start = int(body.get("cursor") or 0)
+        found = []
+        for message in reversed(self.posted(body.get("channel"))):
+            if message["at"] > oldest:  # ts here are made-up ids: compare when each was posted
+                shown = {k: v for k, v in message.items() if k not in ("channel", "metadata", "at")}
+                if with_metadata and message.get("metadata"):
+                    shown["metadata"] = message["metadata"]
+                found.append(shown)
+        page = found[start:start + limit]
+        more = start + limit < len(found)
+        return {"ok": True, "messages": page, "has_more": more,
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
 
     def __enter__(self) -> "SlackRecorder":
         recorder = self
@@ -148,13 +205,19 @@ class SlackRecorder:
                     method = parts.path.rsplit("/", 1)[-1]
                 with recorder._lock:
                     scripted = recorder._scripted.get(method) or []
-                    status, payload, headers = scripted.pop(0) if scripted else (200, None, {})
+                    action = scripted.pop(0) if scripted else recorder._always.get(method, (200, None, {}))
+                    status, payload, headers = action if len(action) == 3 else (200, None, {})
                     refused = status != 200 or (payload is not None and not payload.get("ok", True))
                     recorder.received.append(Call(method, parts.path, dict(self.headers), body, status, not refused))
-                    recorder.log.append(("call", method, status))
-                if method == "response_url" and payload is None:
+                    recorder.log.append(("call", method, action[0]))
+                if method == "response_url" and payload is None and len(action) == 3:
                     return self._send(200, b"ok", "text/plain", {})
                 payload = payload if payload is not None else recorder._answer(method, body)
+                if action[0] == "stall":  # taken, then silence past the client's timeout
+                    recorder._released.wait(action[1])
+                if action[0] in ("drop", "stall"):
+                    self.close_connection = True
+                    return
                 self._send(status, json.dumps(payload).encode("utf-8"), "application/json", headers)
 
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
@@ -176,13 +239,15 @@ class SlackRecorder:
             def log_message(self, format, *args) -> None:  # keep test output quiet
                 pass
 
-        self._server = HTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         daemon=True)
         self._thread.start()
         return self
 
     def __exit__(self, *exc_info) -> None:
+        self._released.set()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)

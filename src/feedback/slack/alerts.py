@@ -41,6 +41,10 @@ COMMENT_CHARS = 1500
 
 DEFAULT_MAX_ATTEMPTS = 8
 LEASE = timedelta(minutes=5)  # a claimed alert is left to its sender this long
+ALERT_EVENT = "feedback_alert"  # Slack message metadata naming an alert
+SENDING = "sending"
+UNCONFIRMED = "unconfirmed"
+LOOK_BACK = timedelta(minutes=10)  # looked through before an alert was queued, for clocks that differ
 
 
 def low_answers(definition: "QuestionnaireDefinition", answers: dict[str, Any]) -> list[tuple[str, str]]:
@@ -171,6 +175,13 @@ class SendReport:
     sent: list[int] = field(default_factory=list)
     failed: list[tuple[int, str]] = field(default_factory=list)
     abandoned: list[tuple[int, str]] = field(default_factory=list)
+    unconfirmed: list[tuple[int, str]] = field(default_factory=list)  # may be in the channel
+    found: list[int] = field(default_factory=list)  # in the channel already: recorded, not posted
+
+
+def alert_metadata(item_id: int) -> dict:
+    """The metadata an alert is posted with, and found by when its reply was lost."""
+    return {"event_type": ALERT_EVENT, "event_payload": {"alert_id": item_id}}
 
 
 def backoff(attempts: int) -> timedelta:
@@ -195,7 +206,7 @@ def _claim(session: Session, item_id: int, now: datetime) -> bool:
         update(SlackOutbox)
         .where(SlackOutbox.id == item_id, SlackOutbox.sent_at.is_(None),
                or_(SlackOutbox.next_attempt_at.is_(None), SlackOutbox.next_attempt_at <= now))
-        .values(attempts=SlackOutbox.attempts + 1, next_attempt_at=now + LEASE)
+        .values(attempts=SlackOutbox.attempts + 1, next_attempt_at=now + LEASE, state=SENDING)
     )
     return claimed.rowcount == 1
 
@@ -215,39 +226,62 @@ def send_alerts(
 
     Each alert is claimed (attempts + 1, leased for a few minutes) and committed before it is
     posted, so two runs at once never both post it, and nothing is locked while Slack answers.
-    Call inside an application context (the wording is translated).
+    An alert whose earlier attempt may have reached Slack (the reply lost, the sender killed)
+    is looked for in the channel by its metadata first, and recorded rather than posted if it
+    is there. Call inside an application context (the wording is translated).
     """
+    from .posting import OutcomeUnknown, SlackPostError
+
     report = SendReport()
     with sessions() as session:
         ids = due(session, now(), max_attempts, limit)
+
+    def record(item_id: int, **values: Any) -> None:
+        with sessions() as session:
+            session.execute(update(SlackOutbox).where(SlackOutbox.id == item_id).values(**values))
+
     for item_id in ids:
         with sessions() as session:
+            # An alert left "sending" (its sender killed) or "unconfirmed" (Slack's reply lost)
+            # may be in the channel already.
+            in_doubt = session.scalar(select(SlackOutbox.state).where(SlackOutbox.id == item_id)) is not None
             if not _claim(session, item_id, now()):
                 continue
         with sessions() as session:
             item = session.get(SlackOutbox, item_id)
             message = render_alert(session, item, language, base_url)
-            attempts = item.attempts
+            attempts, queued_at = item.attempts, as_utc(item.created_at)
         if message is None:
             reason = "the response is no longer stored"
-            with sessions() as session:
-                session.execute(update(SlackOutbox).where(SlackOutbox.id == item_id)
-                                .values(attempts=max_attempts, last_error=reason, next_attempt_at=None))
+            record(item_id, attempts=max_attempts, last_error=reason, next_attempt_at=None, state=None)
             report.abandoned.append((item_id, reason))
             continue
+        retry_at = as_utc(now()) + backoff(attempts)
+        given_up = attempts >= max_attempts
+        if in_doubt:
+            try:
+                ts = poster.find(channel, ALERT_EVENT, {"alert_id": item_id}, queued_at - LOOK_BACK)
+            except Exception as error:  # cannot tell whether it is there: post nothing yet
+                reason = f"may be in the channel already; could not look ({str(error)[:400]})"
+                record(item_id, last_error=reason, next_attempt_at=retry_at, state=UNCONFIRMED)
+                (report.abandoned if given_up else report.unconfirmed).append((item_id, reason))
+                continue
+            if ts:
+                record(item_id, sent_at=now(), message_ts=ts, last_error=None, next_attempt_at=None, state=None)
+                report.found.append(item_id)
+                continue
         try:
-            poster.post(channel, message)
+            ts = poster.post(channel, message, alert_metadata(item_id))
         except Exception as error:  # any failure is recorded and retried later, never lost
             reason = str(error)[:500] or type(error).__name__
-            retry_at = as_utc(now()) + backoff(attempts)
-            with sessions() as session:
-                session.execute(update(SlackOutbox).where(SlackOutbox.id == item_id)
-                                .values(last_error=reason, next_attempt_at=retry_at))
-            (report.abandoned if attempts >= max_attempts else report.failed).append((item_id, reason))
+            unknown = isinstance(error, OutcomeUnknown) or not isinstance(error, SlackPostError)
+            record(item_id, last_error=reason, next_attempt_at=retry_at, state=UNCONFIRMED if unknown else None)
+            if given_up:
+                report.abandoned.append((item_id, reason))
+            else:
+                (report.unconfirmed if unknown else report.failed).append((item_id, reason))
             continue
-        with sessions() as session:
-            session.execute(update(SlackOutbox).where(SlackOutbox.id == item_id)
-                            .values(sent_at=now(), last_error=None, next_attempt_at=None))
+        record(item_id, sent_at=now(), message_ts=ts, last_error=None, next_attempt_at=None, state=None)
         report.sent.append(item_id)
     return report
 

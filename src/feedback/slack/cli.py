@@ -78,7 +78,7 @@ def digest_command(period_text: str, channel: str | None, language: str | None, 
         click.echo(f"Dry run: nothing posted ({period.label}, {', '.join(languages)}).", err=True)
         return
 
-    from .posting import Poster, SlackPostError, client_from_config
+    from .posting import OutcomeUnknown, Poster, SlackPostError, client_from_config
 
     _require_slack(config, "the digest cannot be posted (try --dry-run)")
     if not channel:
@@ -86,19 +86,38 @@ def digest_command(period_text: str, channel: str | None, language: str | None, 
     poster = Poster(client_from_config(config))
     for code in languages:
         name = LANGUAGE_NAMES[code]
+        what = f"The {name} digest for {period.label}"
         try:
             outcome = digest.post_digest(database.session, poster, period, channel, code, base_url, now, force)
-        except SlackPostError as error:
+        except OutcomeUnknown as error:
+            if error.method == "chat.postMessage":
+                raise click.ClickException(
+                    f"{what} may have been posted to {channel}, but Slack's reply was lost ({error.error}). "
+                    "It is recorded as unconfirmed: the next run looks for it in the channel before posting again."
+                ) from None
             raise click.ClickException(
-                f"The {name} digest for {period.label} was not posted: {error}. "
-                "Nothing was recorded, so the next run tries again."
+                f"{what} may already be in {channel}, and Slack could not be asked ({error}). "
+                "Nothing was posted; the next run looks again."
             ) from None
-        if outcome.posted:
+        except SlackPostError as error:
+            if error.method == "conversations.history":
+                raise click.ClickException(
+                    f"{what} may already be in {channel}, and Slack could not say ({error}). "
+                    "Nothing was posted; the next run looks again."
+                ) from None
+            raise click.ClickException(
+                f"{what} was not posted: {error}. Nothing was recorded, so the next run tries again."
+            ) from None
+        if outcome.found:
+            click.echo(f"{what} was already in {channel} (message {outcome.message_ts}): an earlier run "
+                       "posted it but lost Slack's reply. Recorded it; nothing posted.")
+        elif outcome.busy:
+            click.echo(f"{what} is being posted to {channel} by another run now; nothing done.")
+        elif outcome.posted:
             click.echo(f"Posted the {name} digest for {period.label} to {channel} (message {outcome.message_ts}).")
         else:
             when = format_day(outcome.posted_at, "en") if outcome.posted_at else "an earlier run"
-            click.echo(f"The {name} digest for {period.label} was already posted to {channel} on {when}; "
-                       "--force posts it again.")
+            click.echo(f"{what} was already posted to {channel} on {when}; --force posts it again.")
 
 
 @slack_group.command("send-alerts")
@@ -121,12 +140,25 @@ def send_alerts_command(max_attempts: int, limit: int) -> None:
     report = alerts.send_alerts(database.session, poster, channel, language, config["PUBLIC_BASE_URL"],
                                 max_attempts=max_attempts, limit=limit)
     click.echo(f"Sent {len(report.sent)} alert{'' if len(report.sent) == 1 else 's'}.")
+    if report.found:
+        click.echo(f"Found {_ids(report.found)} in {channel} already (an earlier run lost Slack's reply): "
+                   "recorded, not posted again.")
     for item_id, reason in report.failed:
         click.echo(f"Alert {item_id} not sent ({reason}); it will be tried again.", err=True)
     for item_id, reason in report.abandoned:
         click.echo(f"Alert {item_id} given up after repeated failures: {reason}", err=True)
+    if report.unconfirmed:
+        reason = report.unconfirmed[0][1]
+        raise click.ClickException(
+            f"{_ids([i for i, _ in report.unconfirmed]).capitalize()} may be in {channel}, but Slack's reply "
+            f"was lost or could not be had ({reason}). Recorded as unconfirmed: the next run looks in the "
+            "channel before posting again.")
     if report.abandoned:
         raise click.ClickException(f"{len(report.abandoned)} alert(s) could not be sent; see slack_outbox.last_error.")
+
+
+def _ids(ids: list[int]) -> str:
+    return ("alert " if len(ids) == 1 else "alerts ") + ", ".join(str(i) for i in ids)
 
 
 @slack_group.command("worker")

@@ -248,14 +248,39 @@ def last_digest_day(session: Session, channel: str, language: str, other_than: s
     return uk_today(as_utc(latest)) if latest is not None else None
 
 
+DIGEST_EVENT = "feedback_digest"  # Slack message metadata naming a digest
+POSTING = "posting"
+UNCONFIRMED = "unconfirmed"
+LEASE = timedelta(minutes=20)  # longer than a post can take, 429 waits included
+LOOK_BACK = timedelta(minutes=10)  # looked through before a claim, for clocks that differ
+
+
+def digest_metadata(period: Period, channel: str, language: str) -> dict:
+    """The metadata a digest is posted with, and found by when its reply was lost."""
+    return {"event_type": DIGEST_EVENT,
+            "event_payload": {"period": period.code, "language": language, "channel": channel}}
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to one language's digest: posted now, or posted before (and when)."""
+    """What happened to one language's digest: posted now, posted before (and when), found in
+    the channel after an earlier run lost Slack's reply, or being posted by another run."""
 
     language: str
     posted: bool
     message_ts: str | None
     posted_at: datetime | None
+    found: bool = False
+    busy: bool = False
+
+
+def _set_claim(sessions: Callable[[], ContextManager[Session]], key, **values) -> None:
+    try:
+        with sessions() as session:
+            session.execute(DigestPost.__table__.update().where(*key, DigestPost.message_ts.is_(None))
+                            .values(**values))
+    except Exception:  # the database is gone too: the claim stays "posting", in doubt after LEASE
+        pass
 
 
 def post_digest(sessions: Callable[[], ContextManager[Session]], poster: "Poster", period: Period,
@@ -264,35 +289,78 @@ def post_digest(sessions: Callable[[], ContextManager[Session]], poster: "Poster
 
     A row in digest_posts claims the period, channel and language before posting (its unique
     key turns a second run away, even one running at the same moment), and records Slack's
-    message id after; if posting fails, the claim is removed so the next run tries again.
+    message id after. If Slack refuses the post, the claim is removed so the next run tries
+    again. If the outcome is unknown (the reply lost, the run killed), the claim stays, as
+    "unconfirmed": the next run looks in the channel for a message carrying this digest's
+    metadata, records it if it is there, and posts only if it is not.
     """
     key = (DigestPost.period_code == period.code, DigestPost.channel == channel,
            DigestPost.language == language)
     with sessions() as session:
         existing = session.scalars(select(DigestPost).where(*key)).first()
-        if existing is not None and not force:
+        if existing is not None and not force and existing.message_ts is not None:
             return Outcome(language, False, existing.message_ts, as_utc(existing.posted_at))
+        if (existing is not None and not force and existing.state == POSTING
+                and existing.claimed_at is not None and as_utc(existing.claimed_at) > now - LEASE):
+            return Outcome(language, False, None, None, busy=True)
         today = uk_today(now)
         since = last_digest_day(session, channel, language, other_than=period.code)
         message = render(collect(session, period, since, today), language, base_url)
-    claimed = existing is None
-    if claimed:
+    metadata = digest_metadata(period, channel, language)
+    in_doubt = existing is not None and existing.message_ts is None
+    ours = existing is None or in_doubt  # the claim this run holds (not a --force over a posted one)
+    if existing is None:
         try:
             with sessions() as session:
                 session.add(DigestPost(period_code=period.code, channel=channel, language=language,
-                                       posted_at=now, message_ts=None))
+                                       posted_at=now, message_ts=None, state=POSTING, claimed_at=now))
         except IntegrityError:  # another run claimed it a moment ago
             with sessions() as session:
                 other = session.scalars(select(DigestPost).where(*key)).first()
+            if other is not None and other.message_ts is None:
+                return Outcome(language, False, None, None, busy=True)
             return Outcome(language, False, other.message_ts if other else None,
                            as_utc(other.posted_at) if other else None)
+    elif in_doubt:
+        same = DigestPost.claimed_at.is_(None) if existing.claimed_at is None else \
+            DigestPost.claimed_at == existing.claimed_at
+        with sessions() as session:
+            taken = session.execute(DigestPost.__table__.update().where(
+                *key, DigestPost.message_ts.is_(None), same,
+                DigestPost.state.is_(None) if existing.state is None else DigestPost.state == existing.state,
+            ).values(state=POSTING, claimed_at=now)).rowcount
+        if taken != 1:  # another run took it over first
+            return Outcome(language, False, None, None, busy=True)
+        if not force:
+            try:
+                ts = poster.find(channel, DIGEST_EVENT, metadata["event_payload"],
+                                 as_utc(existing.posted_at) - LOOK_BACK)
+            except BaseException:
+                _set_claim(sessions, key, state=UNCONFIRMED)
+                raise
+            if ts:
+                _set_claim(sessions, key, message_ts=ts, state=None, claimed_at=None)
+                return Outcome(language, False, ts, as_utc(existing.posted_at), found=True)
+    from .posting import OutcomeUnknown, SlackPostError
+
     try:
-        ts = poster.post(channel, message)
-    except BaseException:
-        if claimed:
+        ts = poster.post(channel, message, metadata)
+    except OutcomeUnknown:
+        if ours:
+            _set_claim(sessions, key, state=UNCONFIRMED)
+        raise
+    except SlackPostError:  # Slack did not take it; nothing of this digest is in the channel
+        if existing is None or (in_doubt and not force):
             with sessions() as session:
                 session.execute(DigestPost.__table__.delete().where(*key, DigestPost.message_ts.is_(None)))
+        elif in_doubt:
+            _set_claim(sessions, key, state=UNCONFIRMED)
+        raise
+    except BaseException:  # interrupted, or anything unforeseen: the post may have gone
+        if ours:
+            _set_claim(sessions, key, state=UNCONFIRMED)
         raise
     with sessions() as session:
-        session.execute(DigestPost.__table__.update().where(*key).values(message_ts=ts, posted_at=now))
+        session.execute(DigestPost.__table__.update().where(*key)
+                        .values(message_ts=ts, posted_at=now, state=None, claimed_at=None))
     return Outcome(language, True, ts, now)
