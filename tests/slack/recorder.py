@@ -66,7 +66,7 @@ class SlackRecorder:
         self._released = threading.Event()
         self.channel: list[dict] = []  # messages posted, oldest first, as history returns them
         self._ts = itertools.count(1)
-        self._server: HTTPServer | None = None
+        self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
     # --- Addresses and control ------------------------------------------------------------

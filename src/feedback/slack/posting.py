@@ -180,7 +180,7 @@ class Poster:
         for _page in range(HISTORY_PAGES):
             response = call(
                 "conversations.history",
-                lambda: self.client.conversations_history(
+                lambda cursor=cursor: self.client.conversations_history(
                     channel=channel, oldest=f"{since.timestamp():.6f}", limit=200,
                     include_all_metadata=True, cursor=cursor,
                 ),
