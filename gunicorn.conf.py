@@ -29,6 +29,9 @@ max_requests = 50_000
 max_requests_jitter = 5_000
 # Access logs come from the application as structured lines, without paths that carry tokens.
 accesslog = None
+# Should an operator turn gunicorn's own access log on (--access-logfile), it leaves the path and
+# query out (no %(r)s, %(U)s, %(q)s): they carry invitation and enrolment tokens.
+access_log_format = '%(h)s %(t)s "%(m)s" %(s)s %(b)s %(L)s'
 errorlog = "-"
 loglevel = "info"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
@@ -56,5 +59,12 @@ def post_worker_init(worker):
     collection (gc.freeze): a full collection then looks at the objects of requests alone.
     Otherwise every full collection went over the whole application and held up every
     request in the worker for it: 70 to 250 ms each under load, two or three a worker in ten
-    seconds; now 3 to 8 ms."""
+    seconds; now 3 to 8 ms.
+
+    Also redact request paths in gunicorn's own error lines ("Error handling request /i/…")."""
+    import logging
+
+    from feedback.log import RedactPaths
+
+    logging.getLogger("gunicorn.error").addFilter(RedactPaths(getattr(worker.wsgi, "url_map", None)))
     gc.freeze()

@@ -196,3 +196,5 @@ def worker_command(threads: int, poll: float, once: bool) -> None:
     while any(thread.is_alive() for thread in started):
         for thread in started:
             thread.join(timeout=0.5)
+    if worker.unreachable:
+        raise click.ClickException("The database could not be reached: the requests waiting stay queued.")

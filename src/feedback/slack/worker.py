@@ -66,8 +66,8 @@ class UserLanguages:
         try:
             found = posting.call("users.info", lambda: client.users_info(user=user_id, include_locale=True), 1)
             locale = str((found.get("user") or {}).get("locale") or "")
-        except Exception:  # Slack unreachable or refusing: answer in English
-            logger.warning("users.info failed for a Slack user; answering in English", exc_info=True)
+        except Exception as error:  # Slack unreachable or refusing: answer in English
+            logger.warning("users.info failed for a Slack user (%s); answering in English", error)
             return "en"
         language = "cy" if locale.lower().startswith("cy") else "en"
         with self._lock:
@@ -89,9 +89,12 @@ class NotDelivered(Exception):
 def send_to_response_url(url: str, payload: dict[str, Any], timeout: int = RESPONSE_TIMEOUT) -> None:
     """Post to a response URL; raise NotDelivered unless Slack took it."""
     try:
-        response = WebhookClient(url, timeout=timeout).send_dict(payload)
+        # No blind retry by the client: the queue tries again, after a backoff, and says so.
+        response = WebhookClient(url, timeout=timeout, retry_handlers=[],
+                                 logger=logging.getLogger("feedback.slack.sdk")).send_dict(payload)
     except Exception as error:  # unreachable, timed out: worth another try
-        raise NotDelivered(f"response URL: {type(error).__name__}") from None
+        said = posting.connection_failure(error) or type(error).__name__
+        raise NotDelivered(f"response URL: {said}") from None
     status, body = response.status_code, (response.body or "").strip()
     if status == 200:
         try:
@@ -128,6 +131,7 @@ class Worker:
     now: Callable[[], datetime] = utcnow
     send: Callable[[str, dict[str, Any]], None] = send_to_response_url
     _next_tidy: float = field(default=0.0, init=False)
+    unreachable: bool = field(default=False, init=False)  # with --once: the database could not be reached
     _tidy_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     @classmethod
@@ -263,9 +267,14 @@ class Worker:
                     continue
                 self.tidy()
                 failures = 0
-            except Exception:  # the database unreachable: wait longer each time, then go on
+            except Exception as error:  # the database unreachable: wait longer each time, then go on
                 failures += 1
-                logger.exception("the Slack worker could not reach the database")
+                # One line, no traceback: the error's type says enough (its text may hold SQL).
+                logger.error("the Slack worker could not reach the database (%s); trying again",
+                             type(error).__name__)
+                if once:
+                    self.unreachable = True
+                    return
                 stop.wait(min(2.0 ** failures, 60.0))
                 continue
             if once:
