@@ -36,7 +36,8 @@ def test_config_reads_the_environment(monkeypatch):
 def test_healthz_answers_while_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok"}
+    assert response.get_json() == {"status": "ok", "checks": {"database": {"state": "up"},
+                                                              "redis": {"state": "not used"}}}
 
 
 def test_govuk_assets_are_served(client):

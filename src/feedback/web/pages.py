@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, current_app, render_template
-from sqlalchemy import text
+from flask import Blueprint, current_app, jsonify, render_template
 
-from .. import db_session
+from .. import db_session, health
+from ..clock import utcnow
 
 bp = Blueprint("pages", __name__)
 
@@ -41,8 +41,12 @@ def accessibility():
 
 @bp.route("/healthz")
 def healthz():
-    try:
-        db_session().execute(text("SELECT 1"))
-    except Exception:  # the point of the check is to report any database failure
-        return {"status": "database unavailable"}, 503
-    return {"status": "ok"}
+    """Each dependency's state as JSON; 503 only while the service cannot take responses."""
+    config = current_app.config
+    limits = current_app.extensions["rate_limits"]
+    found = health.check(db_session(), config["RATELIMIT_STORAGE_URI"], limits.strategy.storage, utcnow(),
+                         bool(config.get("SLACK_BOT_TOKEN") and config.get("SLACK_SIGNING_SECRET")))
+    response = jsonify(found.as_json())
+    response.status_code = 200 if found.can_take_responses else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
