@@ -21,9 +21,11 @@ def free_port() -> int:
 
 
 def _reset(sock: socket.socket) -> None:
-    """Close with a reset, as a cut cable or a dead peer leaves the other side."""
+    """Close at once, as a dead peer leaves the other side: shutdown first, since close alone
+    waits for a recv blocked on the socket in another thread (and the peer would hang)."""
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.shutdown(socket.SHUT_RDWR)
     except OSError:
         pass
     sock.close()
