@@ -16,8 +16,16 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from feedback.clock import utcnow
-from feedback.models import DigestPost, SlackOutbox
-from tests.slack.conftest import BOT_TOKEN, CHANNEL, SIGNING_SECRET
+from feedback.models import DigestPost, SlackOutbox, SlackRequest
+from tests.slack.conftest import (
+    BOT_TOKEN,
+    CHANNEL,
+    SIGNING_SECRET,
+    action_body,
+    answers,
+    post_command,
+    signed_headers,
+)
 from tests.slack.test_alerts import PIE, outbox, store
 
 PERIOD = "2011-12"
@@ -132,9 +140,10 @@ def test_a_run_killed_while_posting_leaves_a_claim_settled_after_its_lease(runne
 def test_the_digest_command_exits_non_zero_without_a_traceback(database_url, demo_returns, slack, tmp_path):
     """As an operator runs it: the console script, Slack dropping the reply to every post."""
     slack.drop_every_reply("chat.postMessage")
-    env = {**os.environ, "DATABASE_URL": database_url, "SLACK_BOT_TOKEN": BOT_TOKEN,
-           "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_DIGEST_CHANNEL": CHANNEL,
-           "SLACK_API_URL": slack.api_url, "FEEDBACK_ENV": "development"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_", "FEEDBACK_"))}
+    env.update(DATABASE_URL=database_url, SECRET_KEY="test-secret-key", SLACK_BOT_TOKEN=BOT_TOKEN,
+               SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_DIGEST_CHANNEL=CHANNEL, SLACK_API_URL=slack.api_url,
+               RATELIMIT_STORAGE_URI="memory://")
     command = [sys.executable, "-m", "feedback.cli_main", "digest", "--period", PERIOD]
     first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert first.returncode == 1, first.stderr
@@ -209,3 +218,23 @@ def test_a_rate_limited_alert_waits_and_is_posted_once(app, demo_data, runner, s
     assert sent.exit_code == 0 and "Sent 1 alert." in sent.output
     assert sleeps == [5.0] and len(slack.posted(CHANNEL)) == 1
     assert slack.calls("conversations.history") == []
+
+
+# --- The worker ---------------------------------------------------------------------------------
+
+def test_a_shared_answer_whose_reply_was_lost_is_not_shared_twice(client, slack, worker, db, demo_returns):
+    post_command(client, slack, "post-inspection-evaluation 2011-12")
+    worker.drain()
+    [reply] = answers(slack)
+    [actions] = [b for b in reply.body["blocks"] if b["type"] == "actions"]
+    body = action_body(actions["elements"][0]["value"], slack.response_url("share"))
+    assert client.post("/slack/events", data=body, headers=signed_headers(body)).status_code == 200
+    slack.drop_reply_next("response_url")
+    worker.drain()
+    worker.now = lambda: utcnow() + timedelta(minutes=5)  # any retry would be due by now
+    worker.drain()
+    shared = [c for c in answers(slack, "share") if c.body.get("response_type") == "in_channel"]
+    assert len(shared) == 1
+    db.commit()
+    request = db.scalars(select(SlackRequest).where(SlackRequest.kind == "share")).one()
+    assert request.outcome == "given_up" and "may be in the channel already" in request.last_error

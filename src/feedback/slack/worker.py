@@ -78,12 +78,14 @@ class UserLanguages:
 
 
 class NotDelivered(Exception):
-    """Slack did not take the answer. `final`: no retry can mend it; `wait`: Retry-After."""
+    """Slack did not take the answer. `final`: no retry can mend it; `wait`: Retry-After;
+    `unknown`: Slack may have taken it after all (the reply lost, or a 5xx)."""
 
-    def __init__(self, reason: str, final: bool = False, wait: float | None = None):
+    def __init__(self, reason: str, final: bool = False, wait: float | None = None, unknown: bool = False):
         super().__init__(reason)
         self.final = final
         self.wait = wait
+        self.unknown = unknown
 
 
 def send_to_response_url(url: str, payload: dict[str, Any], timeout: int = RESPONSE_TIMEOUT) -> None:
@@ -94,7 +96,7 @@ def send_to_response_url(url: str, payload: dict[str, Any], timeout: int = RESPO
                                  logger=logging.getLogger("feedback.slack.sdk")).send_dict(payload)
     except Exception as error:  # unreachable, timed out: worth another try
         said = posting.connection_failure(error) or type(error).__name__
-        raise NotDelivered(f"response URL: {said}") from None
+        raise NotDelivered(f"response URL: {said}", unknown=not said.startswith("could not connect")) from None
     status, body = response.status_code, (response.body or "").strip()
     if status == 200:
         try:
@@ -109,7 +111,7 @@ def send_to_response_url(url: str, payload: dict[str, Any], timeout: int = RESPO
         raise NotDelivered(reason, wait=posting.retry_after(response.headers))
     if 400 <= status < 500 and status != 408:  # used, expired, or a payload Slack refuses
         raise NotDelivered(reason, final=True)
-    raise NotDelivered(reason)
+    raise NotDelivered(reason, unknown=status >= 500)
 
 
 def message_payload(message: Message, **how: Any) -> dict[str, Any]:
@@ -176,6 +178,10 @@ class Worker:
             reason = str(failure)[:500]
             if failure.final:
                 self._give_up(request, reason, about)
+                return
+            if failure.unknown and request.kind == pending.SHARE:
+                # Everyone in the channel would see it twice: the person can press Share again.
+                self._give_up(request, f"{reason}; it may be in the channel already, so not sent again", about)
                 return
             wait = timedelta(seconds=failure.wait) if failure.wait else None
             with self.database.session() as session:
