@@ -9,8 +9,9 @@ shared answer to the request's response URL, the App Home through views.publish.
 A post that fails is tried again after 1, 2, 4 ... seconds (a minute at most; longer if Slack
 says so with Retry-After) until the response URL expires, 30 minutes after the request: then
 the worker gives up and logs an error. A refusal no retry can mend (Slack's 4xx: the URL used
-up or expired, the payload refused) is given up at once. An answer that cannot be worked out is
-not retried: the person gets the sorry text, as before.
+up or expired, the payload refused) is given up at once; so is a shared answer whose reply was
+lost (it may be in the channel, and everyone would see it twice). An answer that cannot be
+worked out is not retried: the person gets the sorry text, as before.
 
 The person's language comes from their Slack locale (users.info, asked once an hour a user at
 most); the share button carries the language it was answered in.
