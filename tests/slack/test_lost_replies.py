@@ -165,8 +165,9 @@ def make_due(db) -> None:
 
 
 def test_two_alerts_with_every_reply_lost_reach_the_channel_once_each(app, demo_data, runner, slack):
-    first = store(app, demo_data, "post-inspection-evaluation", PIE, "pie-lost-1")
-    second = store(app, demo_data, "post-inspection-evaluation", PIE, "pie-lost-2")
+    store(app, demo_data, "post-inspection-evaluation", PIE, "pie-lost-1")
+    store(app, demo_data, "post-inspection-evaluation", PIE, "pie-lost-2")
+    first, second = outbox(demo_data)
     slack.drop_every_reply("chat.postMessage")
     lost = runner.invoke(args=["slack", "send-alerts"])
     assert lost.exit_code == 1 and handled(lost), lost.output
