@@ -13,6 +13,7 @@ from ..questionnaires import QuestionnaireDefinition
 from ..results import FilterError, Filters, PeriodError
 from ..results.cli import find_results, parse_equality, read_filters
 from ..results.query import load_scope
+from ..roles import EXPORT_RESPONSES
 from ..spreadsheets import csv_rows, ods_file
 from .auth import current_staff, staff_required
 
@@ -100,7 +101,7 @@ def results_export(code: str, fmt: str):
 
 
 @bp.get("/results/<code>/responses.<any(csv, ods):fmt>")
-@staff_required("admin")
+@staff_required(EXPORT_RESPONSES)
 def responses_export(code: str, fmt: str):
     """Download every selected response, one a row (admins only); CSV is streamed."""
     definition = _definition(code)
