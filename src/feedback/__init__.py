@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, g
-from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from .config import DEFAULT_INSTANCE_PATH, Config
@@ -52,12 +51,7 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     app.jinja_loader = ChoiceLoader(
         [
             FileSystemLoader(config.TEMPLATE_FOLDER),
-            PrefixLoader(
-                {
-                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
-                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
-                }
-            ),
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
         ]
     )
     app.jinja_env.trim_blocks = True
@@ -79,7 +73,6 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("COMPRESS_STREAMING_ENDPOINT_CONDITIONAL", ["assets.asset"])
     Compress(app)
     csrf.init_app(app)
-    WTFormsHelpers(app)
 
     from . import web
     from .log import configure_logging
