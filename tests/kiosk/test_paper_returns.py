@@ -107,8 +107,8 @@ def test_back_and_save_again_stores_nothing_new_and_offers_to_change_it(demo_dat
 
 
 def test_a_key_stored_by_another_channel_is_not_a_paper_return(demo_data, staff, db):
-    from feedback.responses import store_response
     from feedback.questionnaires import get
+    from feedback.responses import store_response
 
     key = "k" * 43
     with staff.client.application.app_context():
