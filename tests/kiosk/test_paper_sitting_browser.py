@@ -146,3 +146,18 @@ def test_a_sitting_of_returns_is_stored_exactly_as_typed(new_context, live_serve
     assert questionnaire_results(db, CODE, Filters(channel="paper", inspection=second_code),
                                  threshold=1).responses == 2
     assert not errors, errors
+
+
+def test_on_sign_in_the_switch_keeps_the_email_and_enter_still_signs_in(new_context, live_server, staff_user):
+    page = new_context().new_page()
+    page.goto(live_server("/staff/sign-in?next=/staff/paper/"))
+    page.locator("#email").fill(staff_user)
+    with page.expect_navigation():
+        page.locator("button[name=switch_language][value=cy]").click()
+    assert html_lang(page) == "cy"
+    assert page.locator("#email").input_value() == staff_user
+    assert not page.locator(".govuk-error-summary").count()
+    page.locator("#password").fill(STAFF_PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # the form's own button, not the switch before it in the page
+    assert page.locator("h1").inner_text() == "Ffurflenni papur"
