@@ -66,7 +66,11 @@ def test_a_paper_return_is_typed_in_and_stored_once(staff, demo_data, db):
     saved = staff.submit(answers, button=("then", "another"))
     assert saved.h1 == "Type in a paper return"
     [response] = rows(db)
-    assert saved.soup.select_one("#saved-banner").get_text(" ", strip=True).endswith(f"Return {response.id} saved. Type in the next one.")
+    banner = saved.soup.select_one("#saved-banner")
+    assert f"Return {response.id} saved. Type in the next one." in banner.get_text(" ", strip=True)
+    # A slip noticed at once is corrected from here: the same return, changed.
+    assert banner.select_one("a")["href"] == f"/staff/paper/adult-service-user/returns/{response.id}"
+    assert banner.select_one("a").get_text() == f"Change return {response.id}"
     assert (response.channel, response.language, response.inspection_id) == ("paper", "cy", inspection.id)
     assert response.submission_key == key
     given = sorted((a.question_code, a.value, a.text) for a in response.answers)
@@ -95,6 +99,7 @@ def test_save_and_finish_goes_back_to_the_list(staff, db):
     assert done.h1 == "Paper returns"
     [response] = rows(db)
     assert f"Return {response.id} saved." in done.main_text
+    assert done.soup.select_one(".govuk-notification-banner a")["href"] == f"/staff/paper/youth-victims/returns/{response.id}"
     assert (response.channel, response.language, response.inspection_id) == ("paper", "en", None)
 
 

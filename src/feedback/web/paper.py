@@ -45,11 +45,15 @@ def typed_in(definition) -> bool:
 @bp.route("/")
 @staff_required()
 def index():
+    saved = request.args.get("saved", type=int)
+    saved_response = db_session().get(Response, saved) if saved else None
+    if saved_response is not None and saved_response.channel != CHANNEL:
+        saved_response = None
     return render_template(
         "paper/index.html",
         definitions=questionnaires.ALL,
         typed_in=typed_in,
-        saved=request.args.get("saved", type=int),
+        saved=saved_response,
     )
 
 
