@@ -104,3 +104,15 @@ def test_the_questionnaire_page_links_to_its_exports_with_the_same_filters(staff
     assert "Download the responses (CSV)" not in links, "analysts cannot export responses"
     body = client.get(csv_link).get_data(as_text=True)
     assert "overall_management" in body and ",94," in body
+
+
+def test_questions_about_you_headline_how_many_answered_not_no_answers(staff_browser):
+    for lang, words in (("en", "{} people answered"), ("cy", "{} o bobl wedi ateb")):
+        page = staff_browser.get(f"/staff/results/adult-victims?period=2011-12&lang={lang}")
+        for code in ("about_gender", "about_age"):
+            heading = page.soup.find(id=code)
+            table = heading.find_next("table")
+            cells = table.select("tbody td.govuk-table__cell--numeric")[0::2]  # number, share, number...
+            counts = [int(td.get_text(strip=True).replace(",", "")) for td in cells]
+            assert sum(counts) > 0
+            assert heading.find_next("p").get_text(" ", strip=True) == words.format(sum(counts))

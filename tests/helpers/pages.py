@@ -140,6 +140,20 @@ class Browser:
         self.page = parse(response)
         return self.page
 
+    def switch_language(self, code: str, data: dict | None = None) -> Page:
+        """Press a form page's language switch: the switch's form is posted, with `data` as typed."""
+        assert self.page is not None
+        button = self.page.soup.select_one(f"button[name=switch_language][value={code}]")
+        assert button is not None, "the language switch is not a button of the page's form"
+        form = self.page.soup.find("form", id=button["form"])
+        assert form is not None, f"no form with id {button['form']!r}"
+        fields = {hidden["name"]: hidden.get("value", "") for hidden in form.find_all("input", {"type": "hidden"})}
+        fields.update(data or {})
+        fields["switch_language"] = code
+        response = self.client.post(button["formaction"], data=fields, follow_redirects=True)
+        self.page = parse(response)
+        return self.page
+
 
 @pytest.fixture
 def browser(client) -> Browser:

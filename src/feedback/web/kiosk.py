@@ -54,6 +54,7 @@ from ..questionnaires import FREE_TEXT
 from .assets import APP_ASSETS, BUILT_ASSETS
 from .auth import current_staff, staff_required
 from .components import plural_messages
+from .form_language import submitted
 from .rate_limits import limit_public_posts
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
@@ -555,7 +556,7 @@ def index():
 def new():
     form = EnrolForm()
     inspections = inspection_choices()
-    if form.validate_on_submit():
+    if submitted(form):
         dbs = db_session()
         inspection = None
         if form.inspection.data:

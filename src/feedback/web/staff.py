@@ -9,6 +9,7 @@ from .. import db_session, staff
 from ..extensions import csrf
 from ..forms import SignInForm
 from .auth import current_staff, end_staff_session, safe_next, staff_required, start_staff_session
+from .form_language import submitted
 from .rate_limits import limited
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -23,7 +24,7 @@ def sign_in():
     if current_staff() is not None:
         return redirect(safe_next(request.args.get("next")))
     form = SignInForm()
-    if form.validate_on_submit():
+    if submitted(form):
         dbs = db_session()
         result = staff.sign_in(dbs, form.email.data, form.password.data)
         dbs.commit()
