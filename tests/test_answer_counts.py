@@ -152,13 +152,8 @@ def test_store_response_under_one_key_counts_once(app, demo_data):
     assert_counts_hold(db)
 
 
-def test_demo_loader_orm_changes_deletions_and_purge_keep_counts_equal(app, demo_data):
-    db = demo_data
-    from feedback.demo.returns import load_demo_returns
-
-    with app.app_context():
-        load_demo_returns(db)
-    db.commit()
+def test_demo_loader_orm_changes_deletions_and_purge_keep_counts_equal(app, demo_returns):
+    db = demo_returns
     assert_counts_hold(db)
 
     # A response moved to another channel, an answer added to it, another deleted outright.
@@ -174,13 +169,8 @@ def test_demo_loader_orm_changes_deletions_and_purge_keep_counts_equal(app, demo
     assert stored_counts(db) == before
 
 
-def test_the_migration_backfill_recounts_what_is_stored(app, demo_data, database_url):
-    db = demo_data
-    from feedback.demo.returns import load_demo_returns
-
-    with app.app_context():
-        load_demo_returns(db)
-    db.commit()
+def test_the_migration_backfill_recounts_what_is_stored(app, demo_returns, database_url):
+    db = demo_returns
     spec = importlib.util.spec_from_file_location(
         "migration_0006", Path(MIGRATIONS) / "versions" / "0006_answer_counts.py")
     migration = importlib.util.module_from_spec(spec)
@@ -206,13 +196,8 @@ FILTERS = [
 BY = [None, "region", "inspection", "channel", "language", "quarter", "month"]
 
 
-def test_counts_from_the_table_equal_counts_from_the_raw_rows(app, demo_data):
-    db = demo_data
-    from feedback.demo.returns import load_demo_returns
-
-    with app.app_context():
-        load_demo_returns(db)
-    db.commit()
+def test_counts_from_the_table_equal_counts_from_the_raw_rows(app, demo_returns):
+    db = demo_returns
     for code in ("adult-service-user", "offender-manager", "young-people"):
         scope = load_scope(db, questionnaires.get(code))
         for filters in FILTERS:

@@ -32,7 +32,8 @@ from .support import (
     throwaway_database,
 )
 
-pytestmark = pytest.mark.slow
+# Real gunicorn servers with 4 workers each: one such test at a time (pytest-xdist), not side by side.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("gunicorn")]
 
 RESPONSES = 300
 CLIENTS = 50
