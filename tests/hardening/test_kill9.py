@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("gunicorn")]
 CLIENTS = 50
 KILL_AFTER = 25  # acknowledged responses before the kill
 MOST = 2000  # journeys the load may start (it is stopped by the kill long before)
-TIME_LIMIT = 90
+TIME_LIMIT = 600  # seconds: a hang guard only, generous enough for a busy machine
 AFTER_RESTART = 20
 
 

@@ -12,6 +12,7 @@ from feedback import questionnaires
 from feedback.models import DigestPost
 from feedback.results import Period, parse_period
 from feedback.slack import blocks, digest
+from tests.conftest import one_backend
 from tests.slack.conftest import BASE_URL, CHANNEL, section_text
 
 PERIOD = "2011-12"
@@ -243,6 +244,7 @@ def test_sections_split_long_text_at_lines_and_cut_a_line_too_long():
     assert packed[-1]["text"]["text"].endswith("…")
 
 
+@one_backend
 def test_dashboard_addresses_are_the_dashboards_own(app):
     with app.test_request_context(base_url=BASE_URL):
         from flask import url_for
