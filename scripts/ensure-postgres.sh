@@ -5,16 +5,16 @@ set -euo pipefail
 host=127.0.0.1
 port=5432
 
-# Tests make and drop a database for each test; without fsync and synchronous commits that costs
-# memory copies rather than disk flushes. Only for this throwaway local cluster: a crash of the
-# machine may lose its data. Production databases keep the defaults.
+# Tests make and drop a database for each test; without fsync that costs memory copies rather
+# than disk flushes. Only for this throwaway local cluster: a crash of the machine may lose its
+# data. Production databases keep the defaults. synchronous_commit stays on, as in production:
+# the service turns it off for its own batches, and a test checks that it does.
 unsafe_for_speed() {
   local admin=(psql -h "$host" -p "$port" -U postgres -d postgres -Atq)
   if [ "$("${admin[@]}" -c 'SHOW fsync' 2>/dev/null)" = "off" ]; then
     return 0
   fi
   "${admin[@]}" -c 'ALTER SYSTEM SET fsync = off' \
-    -c 'ALTER SYSTEM SET synchronous_commit = off' \
     -c 'ALTER SYSTEM SET full_page_writes = off' \
     -c 'SELECT pg_reload_conf()' >/dev/null \
     || echo "Could not turn fsync off on $host:$port; the tests run anyway, only slower." >&2
