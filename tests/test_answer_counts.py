@@ -44,7 +44,9 @@ def recount(db) -> Counter:
     for response_id, question, value in db.execute(
             select(Answer.response_id, Answer.question_code, Answer.value)):
         answers.setdefault(response_id, []).append((question, value))
-    for r in db.execute(select(Response)).scalars():
+    # Plain rows rather than ORM objects: the demo returns are thousands of them.
+    for r in db.execute(select(Response.id, Response.submitted_at, Response.inspection_id,
+                               Response.questionnaire_version_id, Response.channel, Response.language)):
         moment = r.submitted_at if r.submitted_at.tzinfo else r.submitted_at.replace(tzinfo=timezone.utc)
         day = moment.astimezone(UK).date()
         given = answers.get(r.id, [])
@@ -65,7 +67,10 @@ def recount(db) -> Counter:
 def stored_counts(db) -> Counter:
     db.commit()
     found: Counter = Counter()
-    for row in db.execute(select(AnswerCount)).scalars():
+    columns = AnswerCount.__table__.c
+    for row in db.execute(select(columns.questionnaire_version_id, columns.inspection_id, columns.span, columns.day,
+                                 columns.channel, columns.language, columns.kind, columns.question_code,
+                                 columns.value, columns.shard, columns.n)):
         if row.n:
             day = row.day if not isinstance(row.day, str) else datetime.fromisoformat(row.day).date()
             found[(row.questionnaire_version_id, row.inspection_id, row.span, day, row.channel,
