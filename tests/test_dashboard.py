@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from tests.conftest import one_backend
 from tests.helpers.pages import Browser
 from tests.test_staff import PASSWORD, sign_in
 
@@ -91,6 +92,7 @@ def test_a_bad_period_is_reported_not_a_server_error(staff_browser):
     assert page.error_summary()[0][0].startswith("Enter a period like")
 
 
+@one_backend
 def test_the_dashboard_needs_signing_in(client):
     for path in ("/staff/", "/staff/results/young-people", "/staff/results/young-people/comments", "/staff/inspections"):
         assert client.get(path).status_code == 302

@@ -480,10 +480,11 @@ def add_counts(connection, counts: Counter) -> None:
     if not rows:
         return
     if connection.dialect.name == "postgresql":
-        columns = list(zip(*rows))
-        connection.execute(_ADD_COUNTS_UNNEST, {name: list(column) for name, column in zip(_COUNT_COLUMNS, columns)})
+        columns = list(zip(*rows, strict=True))
+        connection.execute(_ADD_COUNTS_UNNEST,
+                           {name: list(column) for name, column in zip(_COUNT_COLUMNS, columns, strict=True)})
     else:
-        connection.execute(_sqlite_add_counts(), [dict(zip(_COUNT_COLUMNS, row)) for row in rows])
+        connection.execute(_sqlite_add_counts(), [dict(zip(_COUNT_COLUMNS, row, strict=True)) for row in rows])
 
 
 _COUNT_COLUMNS = COUNT_KEY + ("n",)
@@ -492,7 +493,7 @@ _COUNT_TYPES = ("integer", "integer", "varchar", "date", "varchar", "varchar", "
 _ADD_COUNTS_UNNEST = text(
     f"INSERT INTO answer_counts ({', '.join(_COUNT_COLUMNS)}) "
     "SELECT * FROM unnest("
-    + ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in zip(_COUNT_COLUMNS, _COUNT_TYPES))
+    + ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in zip(_COUNT_COLUMNS, _COUNT_TYPES, strict=True))
     + f") ON CONFLICT ({', '.join(COUNT_KEY)}) DO UPDATE SET n = answer_counts.n + excluded.n"
 )
 

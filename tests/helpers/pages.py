@@ -61,7 +61,7 @@ class Page:
         return field["value"]
 
     def radio_labels(self) -> list[str]:
-        return [" ".join(l.get_text(" ", strip=True).split()) for l in self.soup.select(".govuk-radios__label")]
+        return [" ".join(label.get_text(" ", strip=True).split()) for label in self.soup.select(".govuk-radios__label")]
 
     def checked_values(self) -> list[str]:
         return [i["value"] for i in self.soup.select("input[checked]") if i.get("type") in ("radio", "checkbox")]

@@ -432,7 +432,8 @@ def staff_pin(device: Device):
     form = PinForm()
     if form.validate_on_submit():
         dbs = db_session()
-        correct, locked = kiosk.check_pin(dbs, device, form.pin.data)
+        correct, locked = kiosk.check_pin(dbs, device, form.pin.data,
+                                          method=current_app.config["PASSWORD_HASH_METHOD"])
         dbs.commit()
         if correct:
             session[UNLOCKED_KEY] = {
@@ -570,6 +571,7 @@ def new():
                 enrolment = kiosk.enrol(
                     dbs, form.questionnaire.data, form.site.data, inspection=inspection,
                     created_by=current_staff(), welsh_first=True if form.welsh_first.data else None,
+                    method=current_app.config["PASSWORD_HASH_METHOD"],
                 )
             except kiosk.KioskError:
                 form.inspection.errors.append(_("This questionnaire is not asked in that inspection"))

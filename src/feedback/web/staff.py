@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from .. import db_session, staff
@@ -26,7 +26,8 @@ def sign_in():
     form = SignInForm()
     if submitted(form):
         dbs = db_session()
-        result = staff.sign_in(dbs, form.email.data, form.password.data)
+        result = staff.sign_in(dbs, form.email.data, form.password.data,
+                               method=current_app.config["PASSWORD_HASH_METHOD"])
         dbs.commit()
         if result.user is not None:
             start_staff_session(result.user)
