@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := feedback
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test setup python-deps assets translations database demo test-setup postgres redis chromium \
+.PHONY: run test check setup python-deps assets translations database demo test-setup postgres redis chromium \
         test-sqlite test-postgres extract-translations update-translations clean bench bench-tools
 
 ## run: set everything up, load the demo data, and serve on http://127.0.0.1:5000
@@ -17,9 +17,15 @@ run: setup database demo
 	$(BIN)/feedback slack worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/flask --app feedback run --host 127.0.0.1 --port 5000
 
-## test: set everything up and run every test, on SQLite and on PostgreSQL
-test: setup test-setup
-	$(BIN)/python -m pytest
+## test: set everything up, check the code, and run every test on SQLite and on PostgreSQL, on
+## two processes (PYTEST_ARGS adds to or overrides pytest's arguments, e.g. PYTEST_ARGS="-n 0 -x")
+PYTEST_WORKERS ?= 2
+test: setup test-setup check
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+## check: lint with ruff (its settings are in pyproject.toml); migrations are checked by the tests
+check: python-deps
+	$(BIN)/ruff check src tests bench scripts
 
 setup: python-deps assets translations
 
@@ -70,11 +76,11 @@ redis:
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
-test-sqlite: setup
-	FEEDBACK_TEST_BACKENDS=sqlite $(BIN)/python -m pytest
+test-sqlite: setup redis chromium check
+	FEEDBACK_TEST_BACKENDS=sqlite $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-test-postgres: setup postgres
-	FEEDBACK_TEST_BACKENDS=postgresql $(BIN)/python -m pytest
+test-postgres: setup test-setup check
+	FEEDBACK_TEST_BACKENDS=postgresql $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 extract-translations: python-deps
 	$(BIN)/feedback translate extract

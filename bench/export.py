@@ -96,7 +96,7 @@ def main(argv=None) -> int:
         print(size, found, flush=True)
         measured.append((size, found))
     rows = []
-    for size, found in measured:
+    for _size, found in measured:
         rows += [
             {"figure": f"{found['rows']:,} responses: rows per second", "value": round(found["rows"] / found["seconds"]),
              "unit": "rows/s", "goal": None, "baseline": None, "met": None},

@@ -115,6 +115,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     import requests
     from slack_sdk.signature import SignatureVerifier
+
     from tests.slack.recorder import SlackRecorder
 
     answers = 1_000_000 if args.quick else args.answers

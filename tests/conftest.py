@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import uuid
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -20,7 +22,6 @@ from sqlalchemy.orm import sessionmaker
 from feedback import create_app
 from feedback.config import Config
 from feedback.migrations import alembic_config
-from feedback.models import Base
 
 BACKENDS = [b.strip() for b in os.environ.get("FEEDBACK_TEST_BACKENDS", "sqlite,postgresql").split(",") if b.strip()]
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -37,46 +38,177 @@ settings.register_profile("explore")
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory) -> Path:
-    """Migrate one SQLite file; each test gets a copy of it."""
-    path = tmp_path_factory.mktemp("sqlite") / "template.sqlite3"
-    alembic_command.upgrade(alembic_config(f"sqlite:///{path}"), "head")
-    return path
+CHEAP_PASSWORD_HASH_METHOD = "scrypt:128:8:1"
+
+# Each xdist worker (or the one process without xdist) keeps its own templates and databases.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+# How far a test's database is prepared before the test starts, from nothing to everything.
+LEVELS = ("migrated", "catalogue", "returns")
+COPIED_AT: dict[str, str] = {}  # the URL of each test's database -> the level it was copied at
+
+
+def level_wanted(fixturenames) -> str:
+    """Return how far to prepare a test's database, from the fixtures the test asks for."""
+    if "demo_returns" in fixturenames:
+        return "returns"
+    if "demo_data" in fixturenames:
+        return "catalogue"
+    return "migrated"
+
+
+class Templates:
+    """One backend's prepared databases for this worker, each made once and copied per test:
+    migrated to head; with the demo catalogue; with the catalogue and the demo returns."""
+
+    def __init__(self, backend: str, folder: Path):
+        self.backend = backend
+        self.folder = folder
+        self.run = f"{WORKER}_{uuid.uuid4().hex[:8]}"
+        self.made: dict[str, str] = {}  # level -> SQLite path or PostgreSQL database name
+        self.returns_loaded: dict[str, int] = {}
+        self._admin = None
+
+    # PostgreSQL ---------------------------------------------------------------------------
+
+    def admin(self):
+        if self._admin is None:
+            self._admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+            try:
+                with self._admin.connect() as connection:
+                    connection.execute(text("SELECT 1"))
+            except Exception as error:  # pragma: no cover - environment problem
+                pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {error}")
+        return self._admin
+
+    def _pg_create(self, name: str, template: str | None = None) -> str:
+        clause = f' TEMPLATE "{template}"' if template else ""
+        with self.admin().connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"{clause}'))
+        return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+    def _pg_drop(self, name: str) -> None:
+        with self.admin().connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    # Both ---------------------------------------------------------------------------------
+
+    def _url(self, made: str) -> str:
+        if self.backend == "sqlite":
+            return f"sqlite:///{made}"
+        return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{made}"
+
+    def template(self, level: str) -> str:
+        """Return the template of `level` (a SQLite path or a PostgreSQL name), made if need be."""
+        if level in self.made:
+            return self.made[level]
+        below = LEVELS[LEVELS.index(level) - 1] if level != "migrated" else None
+        if self.backend == "sqlite":
+            made = str(self.folder / f"template-{level}.sqlite3")
+            if below is None:
+                alembic_command.upgrade(alembic_config(f"sqlite:///{made}"), "head")
+            else:
+                shutil.copy(self.template(below), made)
+        else:
+            made = f"feedback_test_{self.run}_{level}"
+            if below is None:
+                alembic_command.upgrade(alembic_config(self._pg_create(made)), "head")
+            else:
+                self._pg_create(made, self.template(below))
+        if below is not None:
+            self._load(level, self._url(made))
+        if self.backend == "sqlite":
+            # Everything in the main file, so that copying the file copies the database.
+            with closing(sqlite3.connect(made)) as connection:
+                connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.made[level] = made
+        return made
+
+    def _load(self, level: str, url: str) -> None:
+        """Load what `level` adds, the way the demo_data and demo_returns fixtures used to."""
+        from feedback.demo.load import load_catalogue
+        from feedback.demo.returns import load_demo_returns
+
+        application = create_app(test_config(url))
+        engine = create_engine(url)
+        try:
+            with application.app_context(), sessionmaker(engine)(info={"app": application}) as session:
+                if level == "catalogue":
+                    load_catalogue(session)
+                else:
+                    self.returns_loaded = load_demo_returns(session)
+                session.commit()
+        finally:
+            engine.dispose()
+            application.extensions["database"].dispose()  # a template must have no connections
+
+    def copy(self, level: str, folder: Path) -> str:
+        """Return the URL of a new database copied from the template of `level`."""
+        template = self.template(level)
+        if self.backend == "sqlite":
+            path = folder / "feedback.sqlite3"
+            shutil.copy(template, path)
+            url = f"sqlite:///{path}"
+        else:
+            url = self._pg_create(f"feedback_test_{WORKER}_{uuid.uuid4().hex[:12]}", template)
+        COPIED_AT[url] = level
+        return url
+
+    def discard(self, url: str) -> None:
+        COPIED_AT.pop(url, None)
+        if self.backend == "postgresql":
+            self._pg_drop(url.rsplit("/", 1)[1])
+
+    def close(self) -> None:
+        if self.backend == "postgresql" and self._admin is not None:
+            for name in reversed(list(self.made.values())):
+                self._pg_drop(name)
+            self._admin.dispose()
 
 
 @pytest.fixture(scope="session")
-def postgres_url():
-    """Create a throwaway PostgreSQL database for this run, migrated to head."""
-    name = f"feedback_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # pragma: no cover - environment problem
-        pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {error}")
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    alembic_command.upgrade(alembic_config(url), "head")
+def templates(tmp_path_factory):
+    """The prepared databases of each backend (made when first needed), by backend name."""
+    made: dict[str, Templates] = {}
+
+    class ByBackend(dict):
+        def __missing__(self, backend: str) -> Templates:
+            made[backend] = Templates(backend, tmp_path_factory.mktemp(f"templates-{backend}"))
+            self[backend] = made[backend]
+            return made[backend]
+
+    yield ByBackend()
+    for kept in made.values():
+        kept.close()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(templates) -> Path:
+    """One SQLite file migrated to head; copy it to get an empty database."""
+    return Path(templates["sqlite"].template("migrated"))
+
+
+@pytest.fixture(scope="session")
+def postgres_url(templates):
+    """A PostgreSQL database for this run (this worker), migrated to head."""
+    url = templates["postgresql"].copy("migrated", Path())
     yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    templates["postgresql"].discard(url)
 
 
 @pytest.fixture(params=BACKENDS)
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        path = tmp_path / "feedback.sqlite3"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        yield f"sqlite:///{path}"
-        return
-    url = request.getfixturevalue("postgres_url")
+def database_url(request, tmp_path, templates):
+    """A new database of its own for each test, copied from a template: migrated to head, and
+    already holding the demo catalogue (and returns) when the test asks for demo_data
+    (demo_returns)."""
+    kept = templates[request.param]
+    url = kept.copy(level_wanted(request.fixturenames), tmp_path)
     yield url
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    engine.dispose()
+    kept.discard(url)
+
+
+# Tests of logic that needs an application (a context, a locale) but no particular database:
+# once, on the first backend, rather than on each.
+one_backend = pytest.mark.parametrize("database_url", BACKENDS[:1], indirect=True)
 
 
 def test_config(database_url: str, **overrides) -> Config:
@@ -86,6 +218,9 @@ def test_config(database_url: str, **overrides) -> Config:
         TESTING=True,
         PUBLIC_BASE_URL="http://localhost",
         RATELIMIT_STORAGE_URI="memory://",
+        # scrypt with the least work it takes: the real parameters cost 0.1 s a hash, and are
+        # tested once (tests/test_staff.py).
+        PASSWORD_HASH_METHOD=CHEAP_PASSWORD_HASH_METHOD,
     )
     for key, value in overrides.items():
         setattr(config, key, value)
@@ -127,21 +262,32 @@ def db(app, database_url):
 
 
 @pytest.fixture
-def demo_data(app, db):
+def demo_data(app, db, database_url):
+    """A session on a database holding the demo catalogue (copied in with the database)."""
     from feedback.demo.load import load_catalogue
 
-    with app.app_context():
-        load_catalogue(db)
-        db.commit()
+    if COPIED_AT.get(database_url) not in ("catalogue", "returns"):
+        with app.app_context():  # asked for in a way database_url could not see: load it here
+            load_catalogue(db)
+            db.commit()
     return db
 
 
 @pytest.fixture
-def demo_returns(app, demo_data):
+def demo_returns(app, demo_data, database_url):
     """The demo catalogue and its synthetic returns (the annual report's figures)."""
     from feedback.demo.returns import load_demo_returns
 
-    with app.app_context():
-        load_demo_returns(demo_data)
-        demo_data.commit()
+    if COPIED_AT.get(database_url) != "returns":
+        with app.app_context():
+            load_demo_returns(demo_data)
+            demo_data.commit()
     return demo_data
+
+
+@pytest.fixture
+def demo_returns_loaded(demo_returns, database_url, templates) -> dict[str, int]:
+    """What loading the demo returns into their template reported: returns per questionnaire."""
+    kept = templates["sqlite" if database_url.startswith("sqlite") else "postgresql"]
+    kept.template("returns")
+    return kept.returns_loaded

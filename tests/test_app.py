@@ -4,9 +4,10 @@ import pytest
 
 from feedback import create_app
 from feedback.config import Config, normalise_database_url
-from tests.conftest import test_config
+from tests.conftest import one_backend, test_config
 
 
+@one_backend
 def test_factory_registers_blueprints_extensions_and_commands(app):
     assert {"pages", "survey", "assets"} <= set(app.blueprints)
     assert {"babel", "csrf", "rate_limits", "database"} <= set(app.extensions)
@@ -40,6 +41,7 @@ def test_healthz_answers_while_the_database_answers(client):
                                                               "redis": {"state": "not used"}}}
 
 
+@one_backend
 def test_govuk_assets_are_served(client):
     with client.get("/assets/frontend.min.css") as css:  # built by `make assets`; see test_assets.py
         assert css.status_code == 200 and css.mimetype == "text/css"
@@ -50,6 +52,7 @@ def test_govuk_assets_are_served(client):
     assert client.get("/assets/../pyproject.toml").status_code == 404
 
 
+@one_backend
 def test_privacy_notices_and_accessibility_statement_are_linked_from_every_page(client):
     from tests.helpers.pages import parse
 
@@ -70,6 +73,7 @@ def test_privacy_notices_and_accessibility_statement_are_linked_from_every_page(
     (365, "1 year", "1 flwyddyn"),
     (5 * 365, "5 years", "5 o flynyddoedd"),
 ])
+@one_backend
 def test_privacy_notices_say_how_long_comments_are_kept_in_each_language(database_url, days, english, welsh):
     from tests.helpers.pages import parse
 

@@ -10,12 +10,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from tests.conftest import one_backend
 from tests.helpers.pages import parse
 
 SYSTEM_FONTS = 'system-ui,"Segoe UI",Roboto,"Helvetica Neue",arial,sans-serif'
 PRINT_FONTS = "sans-serif"
 OWN_STYLESHEETS = ["/assets/app.css", "/assets/kiosk/kiosk.css", "/assets/kiosk/print.css"]
 GOVUK_FONTS = Path(__file__).resolve().parents[1] / "node_modules/govuk-frontend/dist/govuk/assets/fonts"
+
+# Stylesheets and pages, the same on any database.
+pytestmark = one_backend
 
 
 def font_families(css: str) -> set[str]:

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from feedback.models import Inspection, Invitation, Organisation
 from feedback.tokens import hash_token
+from tests.conftest import one_backend
 
 
 def test_demo_loads_the_annual_report_once_and_prints_working_links(runner, client, db):
@@ -44,6 +45,7 @@ def test_invite_refuses_a_kiosk_questionnaire_and_an_unknown_inspection(runner, 
     assert unknown.exit_code != 0 and "no inspection 'nowhere'" in unknown.output
 
 
+@one_backend
 def test_questionnaires_lists_every_question_as_json(runner):
     result = runner.invoke(args=["questionnaires", "--json"])
     data = json.loads(result.output)

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from tests.conftest import one_backend
 from tests.helpers.pages import Browser
 from tests.test_staff import PASSWORD, sign_in
 
@@ -91,6 +92,7 @@ def test_a_bad_period_is_reported_not_a_server_error(staff_browser):
     assert page.error_summary()[0][0].startswith("Enter a period like")
 
 
+@one_backend
 def test_the_dashboard_needs_signing_in(client):
     for path in ("/staff/", "/staff/results/young-people", "/staff/results/young-people/comments", "/staff/inspections"):
         assert client.get(path).status_code == 302
@@ -104,3 +106,15 @@ def test_the_questionnaire_page_links_to_its_exports_with_the_same_filters(staff
     assert "Download the responses (CSV)" not in links, "analysts cannot export responses"
     body = client.get(csv_link).get_data(as_text=True)
     assert "overall_management" in body and ",94," in body
+
+
+def test_questions_about_you_headline_how_many_answered_not_no_answers(staff_browser):
+    for lang, words in (("en", "{} people answered"), ("cy", "{} o bobl wedi ateb")):
+        page = staff_browser.get(f"/staff/results/adult-victims?period=2011-12&lang={lang}")
+        for code in ("about_gender", "about_age"):
+            heading = page.soup.find(id=code)
+            table = heading.find_next("table")
+            cells = table.select("tbody td.govuk-table__cell--numeric")[0::2]  # number, share, number...
+            counts = [int(td.get_text(strip=True).replace(",", "")) for td in cells]
+            assert sum(counts) > 0
+            assert heading.find_next("p").get_text(" ", strip=True) == words.format(sum(counts))

@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import func, select
 
 from feedback import exports, questionnaires
-from feedback.demo.returns import load_demo_returns
 from feedback.models import ExportLog, Inspection, Questionnaire, QuestionnaireVersion, Response, StaffUser
 from feedback.responses import store_response
 from feedback.results import Filters, parse_period, questionnaire_results
@@ -40,15 +39,12 @@ ODS = {
 # --- Fixtures and helpers ------------------------------------------------------------------
 
 @pytest.fixture
-def demo(app, demo_data, runner):
-    with app.app_context():
-        load_demo_returns(demo_data)
-    demo_data.commit()
+def demo(demo_returns, runner):
     for email, role in ((ANALYST, "analyst"), (ADMIN, "admin")):
         added = runner.invoke(args=["users", "add", email, "--role", role, "--password-stdin"],
                               input=PASSWORD + "\n")
         assert added.exit_code == 0, added.output
-    return demo_data
+    return demo_returns
 
 
 def signed_in(app, email: str):
@@ -96,7 +92,7 @@ def ods_cells(response) -> list[list[tuple[str | None, str]]]:
 def ods_table(response) -> list[dict[str, str]]:
     header, *rows = ods_cells(response)
     names = [value for _, value in header]
-    return [dict(zip(names, (value for _, value in row))) for row in rows]
+    return [dict(zip(names, (value for _, value in row), strict=True)) for row in rows]
 
 
 def cell(value) -> str:
@@ -321,7 +317,7 @@ def test_each_export_is_logged_with_who_and_what(app, demo):
 
     users = {u.email: u.id for u in demo.execute(select(StaffUser)).scalars()}
     logs = demo.execute(select(ExportLog).order_by(ExportLog.id)).scalars().all()
-    assert [(l.staff_user_id, l.kind, l.questionnaire_code, l.format) for l in logs] == [
+    assert [(log.staff_user_id, log.kind, log.questionnaire_code, log.format) for log in logs] == [
         (users[ANALYST], "results", "post-inspection-evaluation", "csv"),
         (users[ADMIN], "responses", "post-inspection-evaluation", "csv"),
         (users[ADMIN], "results", "case-manager", "ods"),
@@ -330,7 +326,7 @@ def test_each_export_is_logged_with_who_and_what(app, demo):
     assert logs[0].rows == len(rows)
     assert logs[1].rows == len(listed) == 48
     assert logs[2].filters["by"] == "quarter"
-    assert all(l.at is not None for l in logs)
+    assert all(log.at is not None for log in logs)
 
 
 def test_a_csv_of_every_response_is_streamed_row_by_row(app, demo):
@@ -352,17 +348,11 @@ def test_a_csv_of_every_response_is_streamed_row_by_row(app, demo):
     assert "yield_per" in inspect.getsource(exports.response_rows)
 
 
-def test_the_export_command_writes_the_dashboards_figures_and_logs_it(app, runner, tmp_path):
+def test_the_export_command_writes_the_dashboards_figures_and_logs_it(app, runner, tmp_path, demo_returns):
     from sqlalchemy import select
 
-    from feedback.demo.load import load_catalogue
-    from feedback.demo.returns import load_demo_returns
     from feedback.models import ExportLog
 
-    with app.app_context():
-        with app.extensions["database"].session() as session:
-            load_catalogue(session)
-            load_demo_returns(session)
     added = runner.invoke(args=["users", "add", "analyst@justice.gov.uk", "--role", "analyst", "--password-stdin"],
                           input="correct horse battery staple\n")
     assert added.exit_code == 0

@@ -5,6 +5,7 @@ from flask_babel import force_locale
 
 from feedback import questionnaires
 from feedback.questionnaires import FREE_TEXT, MULTIPLE, SINGLE
+from tests.conftest import one_backend
 
 
 def test_the_nine_questionnaires_of_the_annual_report_are_declared():
@@ -79,6 +80,7 @@ def test_victims_and_childrens_comments_are_restricted():
         assert questionnaires.get(code).comments_restricted
 
 
+@one_backend
 def test_snapshot_and_fingerprint_are_stable(app):
     with app.app_context(), force_locale("en_GB"):
         definition = questionnaires.get("offender-manager")
@@ -87,6 +89,7 @@ def test_snapshot_and_fingerprint_are_stable(app):
     assert snapshot["questions"][7]["asked_if"] == {"question": "obstacles", "answers": ["yes"]}
 
 
+@one_backend
 def test_welsh_yes_no_labels_echo_the_verb_of_the_question(app):
     """The same stored code reads Do / Naddo, Ydw / Nac ydw or Oes / Nac oes as Welsh needs."""
     with app.test_request_context("/?lang=cy"):

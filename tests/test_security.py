@@ -1,8 +1,10 @@
 """Headers and cookies every page carries."""
 
+from tests.conftest import one_backend
 from tests.test_web_journey import make_link
 
 
+@one_backend
 def test_pages_carry_strict_security_headers(client):
     response = client.get("/")
     csp = response.headers["Content-Security-Policy"]
@@ -14,6 +16,7 @@ def test_pages_carry_strict_security_headers(client):
     assert response.headers["Cache-Control"] == "no-store"
 
 
+@one_backend
 def test_the_one_inline_script_carries_the_nonce(client):
     response = client.get("/")
     nonce = response.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]

@@ -6,6 +6,7 @@ a page by forgetting a decorator.
 
 import re
 
+from tests.conftest import one_backend
 from tests.helpers.pages import Browser
 from tests.test_staff import PASSWORD, sign_in
 
@@ -42,6 +43,7 @@ def routes(app):
             yield rule, method
 
 
+@one_backend
 def test_every_route_is_reviewed(app):
     endpoints = {rule.endpoint for rule, _ in routes(app)}
     unreviewed = endpoints - PUBLIC - TOKEN_PROTECTED - {e for e in endpoints if e.split(".")[0] in
@@ -49,6 +51,7 @@ def test_every_route_is_reviewed(app):
     assert unreviewed == set(), f"add these to a list in {__file__}: {sorted(unreviewed)}"
 
 
+@one_backend
 def test_staff_routes_turn_away_anyone_not_signed_in(app, client):
     for rule, method in routes(app):
         if rule.endpoint in PUBLIC:
@@ -66,6 +69,7 @@ def test_staff_routes_turn_away_anyone_not_signed_in(app, client):
             assert response.headers["Location"].startswith("/staff/sign-in"), rule.rule
 
 
+@one_backend
 def test_analysts_are_kept_out_of_admin_actions(app, client, runner, db):
     result = runner.invoke(args=["users", "add", "analyst@justice.gov.uk", "--role", "analyst", "--password-stdin"],
                            input=PASSWORD + "\n")

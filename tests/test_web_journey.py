@@ -32,7 +32,7 @@ def stored_responses(db):
 
 
 def answer_pie(browser, comment="The team were helpful."):
-    for code, value in PIE_ANSWERS:
+    for _code, value in PIE_ANSWERS:
         browser.submit({"answer": value})
     assert browser.page.soup.find("textarea", {"name": "answer"}) is not None
     return browser.submit({"answer": comment})
@@ -126,7 +126,7 @@ def test_a_forged_answer_is_refused_with_the_questions_message(browser, demo_dat
 def test_a_too_long_comment_keeps_what_was_typed(browser, demo_data):
     browser.get(make_link(demo_data))
     browser.submit()
-    for code, value in PIE_ANSWERS:
+    for _code, value in PIE_ANSWERS:
         browser.submit({"answer": value})
     long_text = "ŵ" * 2001
     page = browser.submit({"answer": long_text})

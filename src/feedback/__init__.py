@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, g
-from govuk_frontend_wtf.main import WTFormsHelpers
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from jinja2 import BytecodeCache, ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from jinja2.bccache import Bucket
 
 from .config import DEFAULT_INSTANCE_PATH, Config
 from .db import Database
@@ -20,6 +20,28 @@ class UnsafeConfiguration(RuntimeError):
     def __init__(self, problems: list[str]):
         super().__init__("refusing to start in production: " + "; ".join(problems))
         self.problems = problems
+
+
+class CompiledTemplates(BytecodeCache):
+    """Keep compiled templates in memory, for every application made in this process.
+
+    A new application compiles each template again; the tests make hundreds of applications.
+    Jinja checks each template's source against the compiled code's checksum before using it.
+    """
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        compiled = self._compiled.get(bucket.key)
+        if compiled is not None:
+            bucket.bytecode_from_string(compiled)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
 
 
 def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
@@ -52,16 +74,12 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     app.jinja_loader = ChoiceLoader(
         [
             FileSystemLoader(config.TEMPLATE_FOLDER),
-            PrefixLoader(
-                {
-                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
-                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
-                }
-            ),
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
         ]
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
 
     app.extensions["database"] = Database(config.DATABASE_URL)
 
@@ -79,7 +97,6 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("COMPRESS_STREAMING_ENDPOINT_CONDITIONAL", ["assets.asset"])
     Compress(app)
     csrf.init_app(app)
-    WTFormsHelpers(app)
 
     from . import web
     from .log import configure_logging

@@ -241,7 +241,8 @@ def demo(links: bool) -> None:
         base = current_app.config["PUBLIC_BASE_URL"]
         if session.execute(select(StaffUser.id).limit(1)).first() is None:
             password = secrets.token_urlsafe(12)
-            staff.add_user(session, DEMO_STAFF_EMAIL, "admin", password)
+            staff.add_user(session, DEMO_STAFF_EMAIL, "admin", password,
+                           method=current_app.config["PASSWORD_HASH_METHOD"])
             click.echo(f"\nStaff pages: {base}/staff/ (sign in as {DEMO_STAFF_EMAIL}, password {password};"
                        " shown once, for this demo database only)")
         else:

@@ -64,6 +64,10 @@ class Config:
     RATELIMIT_SIGN_IN: str = "10 per minute"
     RATELIMIT_API: str = "60 per minute"
 
+    # How staff passwords and kiosk PINs are hashed (feedback.staff.PASSWORD_METHOD). Not read
+    # from the environment: only the tests choose another, a cheap one, to save time.
+    PASSWORD_HASH_METHOD: str = "scrypt:32768:8:1"
+
     # Free-text answers are deleted (by `feedback purge`) this long after they were given.
     COMMENT_RETENTION_DAYS: int = 730
     INVITATION_RETENTION_DAYS: int = 90

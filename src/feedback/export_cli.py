@@ -12,7 +12,7 @@ from .clock import utcnow
 from .results import FilterError, PeriodError
 from .results.cli import find_results, read_filters
 from .results.query import load_scope
-from .spreadsheets import csv_rows, ods_file
+from .spreadsheets import csv_rows, ods_chunks
 
 
 @click.command("export")
@@ -57,7 +57,8 @@ def export_command(code, period, programme, region, inspection, fmt, responses, 
         session.commit()
         if fmt == "ods":
             with open(output, "wb") as handle:
-                handle.write(ods_file([(kind, header, rows)]))
+                for chunk in ods_chunks([(kind, header, rows)]):
+                    handle.write(chunk)
         else:
             handle = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
             try:

@@ -78,6 +78,7 @@ def enrol(
     welsh_first: bool | None = None,
     days: int = ENROLMENT_DAYS,
     now: datetime | None = None,
+    method: str = PASSWORD_METHOD,
 ) -> NewEnrolment:
     """Create a device waiting to be bound, and return its enrolment token and staff PIN."""
     now = now or utcnow()
@@ -108,7 +109,7 @@ def enrol(
         welsh_first=welsh_first,
         enrolment_hash=hash_token(token),
         enrolment_expires_at=now + timedelta(days=days),
-        pin_hash=generate_password_hash(pin, method=PASSWORD_METHOD),
+        pin_hash=generate_password_hash(pin, method=method),
         failed_pins=0,
         created_by_id=created_by.id if created_by is not None else None,
         created_at=now,
@@ -251,12 +252,13 @@ def revoke(session: Session, device: Device, now: datetime | None = None) -> boo
     return True
 
 
-def check_pin(session: Session, device: Device, pin: str, now: datetime | None = None) -> tuple[bool, bool]:
+def check_pin(session: Session, device: Device, pin: str, now: datetime | None = None,
+              method: str = PASSWORD_METHOD) -> tuple[bool, bool]:
     """Check the staff PIN; return (correct, locked). Five wrong in a row lock it for a while."""
     now = now or utcnow()
     pin = (pin or "").strip()
     if device.pin_locked_until is not None and as_utc(device.pin_locked_until) > now:
-        spend_a_password_check(pin)  # the same time either way
+        spend_a_password_check(pin, method)  # the same time either way
         return False, True
     if len(pin) <= 20 and check_password_hash(device.pin_hash, pin):
         device.failed_pins = 0

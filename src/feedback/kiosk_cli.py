@@ -58,7 +58,8 @@ def enrol(questionnaire_code: str, site: str, inspection_ref: str | None, days: 
         inspection = _inspection(session, inspection_ref)
         try:
             new = kiosk.enrol(session, questionnaire_code, site, inspection=inspection,
-                              welsh_first=welsh_first, days=days)
+                              welsh_first=welsh_first, days=days,
+                              method=current_app.config["PASSWORD_HASH_METHOD"])
         except kiosk.KioskError as error:
             raise click.UsageError(str(error)) from None
         link = enrolment_link(new.path())

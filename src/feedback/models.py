@@ -30,6 +30,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
+from .roles import ROLES, allows
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -101,6 +103,7 @@ class Inspection(Base):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"))
     title: Mapped[str | None] = mapped_column(String(400))
+    title_cy: Mapped[str | None] = mapped_column(String(400))
     fieldwork_start: Mapped[date] = mapped_column(Date)
     fieldwork_end: Mapped[date] = mapped_column(Date)
     published_on: Mapped[date | None] = mapped_column(Date)
@@ -112,6 +115,8 @@ class Inspection(Base):
         """Name the inspection by its organisation, or by its title for a thematic."""
         if self.organisation is not None:
             return self.organisation.display_name(language)
+        if language == "cy" and self.title_cy:
+            return self.title_cy
         return self.title or self.code
 
 
@@ -237,7 +242,7 @@ class Answer(Base):
     response: Mapped[Response] = relationship(back_populates="answers")
 
 
-STAFF_ROLES = ("admin", "analyst")
+STAFF_ROLES = ROLES
 
 
 class StaffUser(Base):
@@ -259,6 +264,10 @@ class StaffUser(Base):
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    def may(self, permission: str) -> bool:
+        """Say whether this member of staff's role holds a permission (feedback.roles)."""
+        return allows(self.role, permission)
 
 
 class Device(Base):
@@ -311,6 +320,22 @@ class ExportLog(Base):
     rows: Mapped[int] = mapped_column(Integer)
 
     staff_user: Mapped[StaffUser] = relationship()
+
+
+class AuditEvent(Base):
+    """One staff action that changed data, sent email or revealed responses (feedback.audit)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(320))  # the email, or "command line" / "worker"
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    subject_type: Mapped[str | None] = mapped_column(String(60))
+    subject_id: Mapped[str | None] = mapped_column(String(120))
+    detail: Mapped[dict] = mapped_column(JSON)
+    address: Mapped[str | None] = mapped_column(String(45))
 
 
 class ApiToken(Base):
@@ -463,10 +488,11 @@ def add_counts(connection, counts: Counter) -> None:
     if not rows:
         return
     if connection.dialect.name == "postgresql":
-        columns = list(zip(*rows))
-        connection.execute(_ADD_COUNTS_UNNEST, {name: list(column) for name, column in zip(_COUNT_COLUMNS, columns)})
+        columns = list(zip(*rows, strict=True))
+        connection.execute(_ADD_COUNTS_UNNEST,
+                           {name: list(column) for name, column in zip(_COUNT_COLUMNS, columns, strict=True)})
     else:
-        connection.execute(_sqlite_add_counts(), [dict(zip(_COUNT_COLUMNS, row)) for row in rows])
+        connection.execute(_sqlite_add_counts(), [dict(zip(_COUNT_COLUMNS, row, strict=True)) for row in rows])
 
 
 _COUNT_COLUMNS = COUNT_KEY + ("n",)
@@ -475,7 +501,7 @@ _COUNT_TYPES = ("integer", "integer", "varchar", "date", "varchar", "varchar", "
 _ADD_COUNTS_UNNEST = text(
     f"INSERT INTO answer_counts ({', '.join(_COUNT_COLUMNS)}) "
     "SELECT * FROM unnest("
-    + ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in zip(_COUNT_COLUMNS, _COUNT_TYPES))
+    + ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in zip(_COUNT_COLUMNS, _COUNT_TYPES, strict=True))
     + f") ON CONFLICT ({', '.join(COUNT_KEY)}) DO UPDATE SET n = answer_counts.n + excluded.n"
 )
 

@@ -46,6 +46,10 @@ def answers_count(n: int) -> str:
     return ngettext("%(count)s answer", "%(count)s answers", n, count=number(n))
 
 
+def answering_count(n: int) -> str:
+    return ngettext("%(count)s person answered", "%(count)s people answered", n, count=number(n))
+
+
 def headline(question: Question, result: QuestionResult, threshold: int) -> str:
     """Word one question's figure; a suppressed figure is said to be hidden, never shown."""
     if result.suppressed:
@@ -54,8 +58,12 @@ def headline(question: Question, result: QuestionResult, threshold: int) -> str:
         return ngettext("%(count)s comment", "%(count)s comments", result.n or 0, count=number(result.n or 0))
     if question.kind == MULTIPLE:
         return ngettext("%(count)s mention", "%(count)s mentions", result.mentions or 0, count=number(result.mentions or 0))
-    if result.positive_percent is None:
+    if not result.n:
         return _("No answers")
+    if result.positive_percent is None:
+        # A question with no answer that counts as positive (the questions about you): the
+        # table beneath shows how the answers divide; the headline says how many gave one.
+        return answering_count(result.n)
     text = _(
         "%(percent)s %(words)s (%(answers)s)",
         percent=percent_text(result.positive_percent),

@@ -292,7 +292,7 @@ def _insert_with_answers(connection, response: dict[str, Any],
     send; return its id (None if not stored)."""
     if connection.dialect.name == "sqlite":
         return _insert_with_answers_sqlite(connection, response, pairs)
-    codes, answer_values, texts = (list(column) for column in zip(*pairs)) if pairs else ([], [], [])
+    codes, answer_values, texts = (list(column) for column in zip(*pairs, strict=True)) if pairs else ([], [], [])
     return connection.execute(_postgresql_insert(), {
         **response, "codes": codes, "answer_values": answer_values, "texts": texts,
     }).scalar_one_or_none()

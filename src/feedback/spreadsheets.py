@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from typing import Iterable, Iterator, Sequence
 from xml.sax.saxutils import escape
@@ -52,6 +53,15 @@ CONTENT_START = """<?xml version="1.0" encoding="UTF-8"?>
 CONTENT_END = "</office:spreadsheet></office:body></office:document-content>\n"
 
 
+# XML 1.0 has no way to write these, escaped or not: a file holding one does not open.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    """Escape text for XML, leaving out the characters XML 1.0 cannot hold."""
+    return escape(NOT_XML.sub("", value), {'"': "&quot;"})
+
+
 def _ods_cell(value: Cell) -> str:
     if value is None or value == "":
         return "<table:table-cell/>"
@@ -59,17 +69,42 @@ def _ods_cell(value: Cell) -> str:
         value = str(value).lower()
     if isinstance(value, (int, float)):
         return f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p></table:table-cell>'
-    text = escape(str(value)).replace("\n", "</text:p><text:p>")
+    text = xml_text(str(value)).replace("\n", "</text:p><text:p>")
     return f'<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>'
 
 
-def ods_file(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]]) -> bytes:
-    """Build an OpenDocument spreadsheet (the UK government's standard for spreadsheets).
+CHUNK = 64 * 1024
+
+
+class _Drain(io.RawIOBase):
+    """A write-only, unseekable stream whose bytes are taken away as they arrive."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        if data:
+            self.parts.append(bytes(data))
+            self.size += len(data)
+        return len(data)
+
+    def take(self) -> bytes:
+        data, self.parts, self.size = b"".join(self.parts), [], 0
+        return data
+
+
+def ods_chunks(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]]) -> Iterator[bytes]:
+    """Yield an OpenDocument spreadsheet (the UK government's standard) a few rows at a time.
 
     Numbers are stored as numbers; text is stored as text, so nothing in it runs as a formula.
+    The zip is written to an unseekable stream, so memory stays flat however many rows come.
     """
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+    drain = _Drain()
+    with zipfile.ZipFile(drain, "w", zipfile.ZIP_DEFLATED) as archive:
         # The mimetype entry comes first and uncompressed, as the standard requires.
         archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet",
                          compress_type=zipfile.ZIP_STORED)
@@ -77,13 +112,20 @@ def ods_file(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Cell]]
         with archive.open("content.xml", "w") as content:
             content.write(CONTENT_START.encode("utf-8"))
             for name, header, rows in sheets:
-                content.write(f'<table:table table:name="{escape(name, {chr(34): "&quot;"})}">'.encode("utf-8"))
+                content.write(f'<table:table table:name="{xml_text(name)}">'.encode("utf-8"))
                 for row in _chain(header, rows):
                     cells = "".join(_ods_cell(cell) for cell in row)
                     content.write(f"<table:table-row>{cells}</table:table-row>".encode("utf-8"))
+                    if drain.size >= CHUNK:
+                        yield drain.take()
                 content.write(b"</table:table>")
             content.write(CONTENT_END.encode("utf-8"))
-    return output.getvalue()
+    yield drain.take()
+
+
+def ods_file(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]]) -> bytes:
+    """Build a whole OpenDocument spreadsheet in memory (for small files)."""
+    return b"".join(ods_chunks(sheets))
 
 
 def _chain(header, rows):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from . import get_db, staff
@@ -25,7 +26,7 @@ def add_user(email: str, role: str, password_stdin: bool) -> None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     with get_db().session() as session:
         try:
-            user = staff.add_user(session, email, role, password)
+            user = staff.add_user(session, email, role, password, method=current_app.config["PASSWORD_HASH_METHOD"])
         except staff.StaffError as error:
             raise click.UsageError(str(error)) from None
         click.echo(f"Added {user.email} as {user.role}.")

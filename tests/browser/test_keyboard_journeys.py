@@ -46,7 +46,7 @@ def on_page(page, path: str, language: str) -> None:
 
 
 def answer_radios_by_keyboard(page, answers: list[str], language: str, first: int = 0) -> None:
-    for code, value in list(zip(PIE_QUESTIONS, answers))[first:]:
+    for code, value in list(zip(PIE_QUESTIONS, answers, strict=True))[first:]:
         on_page(page, f"/survey/questions/{code}", language)
         choose_radio(page, value)
         continue_with_keyboard(page)
@@ -98,7 +98,7 @@ def test_post_inspection_evaluation_by_keyboard_in_english(page, console, live_s
     identity, answers = stored_answers(demo_data)
     assert identity == ("web", "en")
     assert answers == {
-        **{code: (value, None) for code, value in zip(PIE_QUESTIONS, ENGLISH_ANSWERS)},
+        **{code: (value, None) for code, value in zip(PIE_QUESTIONS, ENGLISH_ANSWERS, strict=True)},
         "comments": ("text", "The team were helpful."),
     }
 
@@ -127,7 +127,7 @@ def test_an_invitation_to_wales_is_answered_by_keyboard_in_welsh(page, console, 
     identity, answers = stored_answers(demo_data)
     assert identity == ("web", "cy")
     assert answers == {
-        **{code: (value, None) for code, value in zip(PIE_QUESTIONS, WELSH_ANSWERS)},
+        **{code: (value, None) for code, value in zip(PIE_QUESTIONS, WELSH_ANSWERS, strict=True)},
         "comments": ("text", comment),
     }
 

@@ -15,6 +15,9 @@ import requests
 
 from .support import ROOT, Gunicorn
 
+# Real gunicorn servers with 4 workers each: one such test at a time (pytest-xdist), not side by side.
+pytestmark = pytest.mark.xdist_group("gunicorn")
+
 
 def listening_pids(port: int) -> list[int]:
     """The processes with a socket listening on the port, one entry a socket, as `ss` shows them."""

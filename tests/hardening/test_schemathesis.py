@@ -13,8 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS
 
-from feedback.demo.returns import load_demo_returns
-
 pytestmark = pytest.mark.slow
 
 EXAMPLES = {GenerationMode.POSITIVE: 40, GenerationMode.NEGATIVE: 25}
@@ -29,10 +27,8 @@ CHECK_NAMES = {
 
 
 @pytest.fixture
-def token(app, runner, demo_data) -> str:
-    with app.app_context():
-        load_demo_returns(demo_data)  # figures to describe, some large enough to show, some suppressed
-    demo_data.commit()
+def token(app, runner, demo_returns) -> str:
+    # demo_returns: figures to describe, some large enough to show, some suppressed
     outcome = runner.invoke(args=["api-tokens", "add", "schemathesis"])
     assert outcome.exit_code == 0, outcome.output
     return outcome.stdout.strip()
@@ -47,24 +43,26 @@ def test_the_api_answers_as_its_openapi_document_says(app, token, numbers):
     calls: dict[str, int] = {}
     statuses: dict[int, int] = {}
 
+    def explore(operation, mode: GenerationMode, examples: int) -> None:
+        @settings(max_examples=examples, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        @given(case=operation.as_strategy(generation_mode=mode))
+        def call(case):
+            # Identity: answers are Brotli-compressed for clients that accept it, and the
+            # WSGI transport would otherwise hand compressed bytes to the checks.
+            response = case.call(headers={"Authorization": f"Bearer {token}", "Accept-Encoding": "identity"})
+            assert response.status_code < 500, (case.query, response.status_code)
+            case.validate_response(response, checks=checks, headers={"Authorization": "Bearer …"})
+            calls[operation.label] = calls.get(operation.label, 0) + 1
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+        call()
+
     for operation in operations:
         for mode, examples in EXAMPLES.items():
             if mode is GenerationMode.NEGATIVE and not operation.query:
                 continue  # nothing to get wrong
-
-            @settings(max_examples=examples, deadline=None, database=None,
-                      suppress_health_check=list(HealthCheck))
-            @given(case=operation.as_strategy(generation_mode=mode))
-            def call(case):
-                # Identity: answers are Brotli-compressed for clients that accept it, and the
-                # WSGI transport would otherwise hand compressed bytes to the checks.
-                response = case.call(headers={"Authorization": f"Bearer {token}", "Accept-Encoding": "identity"})
-                assert response.status_code < 500, (case.query, response.status_code)
-                case.validate_response(response, checks=checks, headers={"Authorization": "Bearer …"})
-                calls[operation.label] = calls.get(operation.label, 0) + 1
-                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-
-            call()
+            explore(operation, mode, examples)
 
     numbers(f"{sum(calls.values())} calls {calls}; statuses {dict(sorted(statuses.items()))}; "
             f"checks: {', '.join(sorted(c.__name__ for c in checks))}")

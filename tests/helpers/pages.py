@@ -61,7 +61,7 @@ class Page:
         return field["value"]
 
     def radio_labels(self) -> list[str]:
-        return [" ".join(l.get_text(" ", strip=True).split()) for l in self.soup.select(".govuk-radios__label")]
+        return [" ".join(label.get_text(" ", strip=True).split()) for label in self.soup.select(".govuk-radios__label")]
 
     def checked_values(self) -> list[str]:
         return [i["value"] for i in self.soup.select("input[checked]") if i.get("type") in ("radio", "checkbox")]
@@ -137,6 +137,20 @@ class Browser:
         if button:
             fields[button[0]] = button[1]
         response = self.client.post(action, data=fields, follow_redirects=True)
+        self.page = parse(response)
+        return self.page
+
+    def switch_language(self, code: str, data: dict | None = None) -> Page:
+        """Press a form page's language switch: the switch's form is posted, with `data` as typed."""
+        assert self.page is not None
+        button = self.page.soup.select_one(f"button[name=switch_language][value={code}]")
+        assert button is not None, "the language switch is not a button of the page's form"
+        form = self.page.soup.find("form", id=button["form"])
+        assert form is not None, f"no form with id {button['form']!r}"
+        fields = {hidden["name"]: hidden.get("value", "") for hidden in form.find_all("input", {"type": "hidden"})}
+        fields.update(data or {})
+        fields["switch_language"] = code
+        response = self.client.post(button["formaction"], data=fields, follow_redirects=True)
         self.page = parse(response)
         return self.page
 

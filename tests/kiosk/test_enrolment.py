@@ -10,6 +10,7 @@ from sqlalchemy import select
 from feedback import kiosk
 from feedback.models import Device
 from feedback.tokens import hash_token
+from tests.conftest import one_backend
 from tests.helpers.pages import Browser, parse
 
 from .conftest import STAFF_PASSWORD
@@ -106,6 +107,7 @@ def test_an_expired_link_cannot_be_used(client, enrol, db):
     assert parse(client.get(new.path())).status == 404
 
 
+@one_backend
 def test_the_shell_needs_an_enrolled_tablet(client):
     page = parse(client.get("/kiosk/"))
     assert page.status == 403
@@ -160,6 +162,7 @@ def test_staff_enrol_show_the_qr_code_and_pin_once_and_revoke(client, staff_user
     assert client.get(f"/staff/kiosks/{device.id}/enrolment").status_code == 302
 
 
+@one_backend
 def test_kiosk_staff_pages_need_signing_in(client):
     for path in ("/staff/kiosks/", "/staff/kiosks/new", "/staff/kiosks/1/revoke", "/staff/paper/"):
         response = client.get(path)

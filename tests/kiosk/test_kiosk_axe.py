@@ -117,11 +117,16 @@ def test_every_kiosk_and_paper_screen_passes_axe(app, new_context, live_server, 
     page.emulate_media(media="screen")
     page.goto(live_server("/staff/paper/youth-victims/enter"))
     check("23-paper-entry")
+    entry_url = page.url
     navigate(lambda: page.locator("button[value=another]").click())
     check("24-paper-entry-error")
     page.locator("input[name=service_satisfaction][value=yes]").check()
     navigate(lambda: page.locator("button[value=another]").click())
     check("25-paper-entry-saved")
+    page.goto(entry_url)  # the form just saved: it says so, and offers to change the return
+    check("25a-paper-already-saved")
+    navigate(lambda: page.locator("#change-return").click())
+    check("25b-paper-change")
 
     page.goto(live_server("/staff/kiosks/new"))
     check("26-kiosk-new")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 from sqlalchemy import select
 
@@ -19,6 +21,13 @@ def staff(client, staff_user):
     page = browser.submit({"email": staff_user, "password": STAFF_PASSWORD})
     assert page.h1 == "Paper returns"
     return browser
+
+
+def page_key(page) -> str:
+    """The key a blank entry form was issued with: the last part of its address."""
+    path = urlsplit(page.response.request.url).path
+    assert path.rsplit("/", 2)[-2] == "enter", path
+    return path.rsplit("/", 1)[-1]
 
 
 def rows(db):
@@ -48,7 +57,7 @@ def test_a_paper_return_is_typed_in_and_stored_once(staff, demo_data, db):
     inspection = db.execute(select(Inspection).where(Inspection.code == "omi2-2012-wales")).scalar_one()
     page = staff.get("/staff/paper/adult-service-user/enter")
     assert page.h1 == "Type in a paper return"
-    key = page.soup.select_one("input[name=submission_key]")["value"]
+    key = page_key(page)
     answers = {
         "inspection": str(inspection.id), "language": "cy",
         "working_relationship": "yes", "plan_involvement": "no", "help_received": ["money", "health"],
@@ -57,7 +66,11 @@ def test_a_paper_return_is_typed_in_and_stored_once(staff, demo_data, db):
     saved = staff.submit(answers, button=("then", "another"))
     assert saved.h1 == "Type in a paper return"
     [response] = rows(db)
-    assert saved.soup.select_one("#saved-banner").get_text(" ", strip=True).endswith(f"Return {response.id} saved. Type in the next one.")
+    banner = saved.soup.select_one("#saved-banner")
+    assert f"Return {response.id} saved. Type in the next one." in banner.get_text(" ", strip=True)
+    # A slip noticed at once is corrected from here: the same return, changed.
+    assert banner.select_one("a")["href"] == f"/staff/paper/adult-service-user/returns/{response.id}"
+    assert banner.select_one("a").get_text() == f"Change return {response.id}"
     assert (response.channel, response.language, response.inspection_id) == ("paper", "cy", inspection.id)
     assert response.submission_key == key
     given = sorted((a.question_code, a.value, a.text) for a in response.answers)
@@ -69,14 +82,14 @@ def test_a_paper_return_is_typed_in_and_stored_once(staff, demo_data, db):
     # The next form keeps the inspection and the language, and has a key of its own.
     assert saved.soup.select_one(f"#inspection option[value='{inspection.id}']").has_attr("selected")
     assert saved.soup.select_one("input[name=language][value=cy]").has_attr("checked")
-    assert saved.soup.select_one("input[name=submission_key]")["value"] != key
+    assert page_key(saved) != key
     assert saved.checked_values() == ["cy"]
 
     # The same form sent again (a double press, a resent request) stores nothing new.
     token = saved.csrf_token()
-    again = staff.client.post("/staff/paper/adult-service-user/enter",
-                              data={**answers, "submission_key": key, "csrf_token": token, "then": "finish"})
-    assert again.status_code == 302
+    again = staff.client.post(f"/staff/paper/adult-service-user/enter/{key}",
+                              data={**answers, "csrf_token": token, "then": "finish"})
+    assert again.status_code == 409
     assert len(rows(db)) == 1
 
 
@@ -86,6 +99,7 @@ def test_save_and_finish_goes_back_to_the_list(staff, db):
     assert done.h1 == "Paper returns"
     [response] = rows(db)
     assert f"Return {response.id} saved." in done.main_text
+    assert done.soup.select_one(".govuk-notification-banner a")["href"] == f"/staff/paper/youth-victims/returns/{response.id}"
     assert (response.channel, response.language, response.inspection_id) == ("paper", "en", None)
 
 
@@ -100,10 +114,10 @@ def test_an_empty_return_is_not_stored(staff, db):
 
 def test_a_forged_key_is_refused(staff, db):
     page = staff.get("/staff/paper/young-people/enter")
-    response = staff.client.post("/staff/paper/young-people/enter", data={
-        "csrf_token": page.csrf_token(), "submission_key": "short", "less_likely": "yes",
+    response = staff.client.post("/staff/paper/young-people/enter/short", data={
+        "csrf_token": page.csrf_token(), "less_likely": "yes",
     })
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert rows(db) == []
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import re
 
+from tests.conftest import one_backend
 from tests.helpers.pages import parse
 
 
+@one_backend
 def test_the_service_worker_is_served_from_the_kiosk_with_its_version_and_files(client):
     response = client.get("/kiosk/sw.js")
     assert response.status_code == 200
@@ -31,6 +33,7 @@ def test_the_service_worker_is_served_from_the_kiosk_with_its_version_and_files(
     assert version
 
 
+@one_backend
 def test_the_manifest_makes_an_installable_full_screen_app(client):
     response = client.get("/kiosk/manifest.webmanifest")
     assert response.mimetype == "application/manifest+json"
@@ -43,6 +46,7 @@ def test_the_manifest_makes_an_installable_full_screen_app(client):
             assert asset.status_code == 200
 
 
+@one_backend
 def test_the_offline_page_speaks_both_languages_and_stays_in_the_kiosk(client):
     page = parse(client.get("/kiosk/offline"))
     assert page.soup.select("h1 [lang=en]") and page.soup.select("h1 [lang=cy]")

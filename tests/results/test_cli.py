@@ -4,16 +4,12 @@ import json
 
 import pytest
 
-from feedback.demo.returns import load_demo_returns
 from feedback.results.cli import results_command
 
 
 @pytest.fixture
-def cli(app, demo_data, runner):
+def cli(app, demo_returns, runner):
     app.cli.add_command(results_command)
-    with app.app_context():
-        load_demo_returns(demo_data)
-    demo_data.commit()
     return runner
 
 

@@ -1,6 +1,7 @@
 """Periods: business years run April to March in UK local time, written 2011–12."""
 
 from datetime import date, datetime, timezone
+from itertools import pairwise
 
 import pytest
 
@@ -92,7 +93,7 @@ def test_a_year_divides_into_quarters_and_months_that_cover_it():
     assert len(months) == 12
     for parts in (quarters, months):
         assert parts[0].start == year.start and parts[-1].end == year.end
-        assert all(a.end == b.start for a, b in zip(parts, parts[1:]))
+        assert all(a.end == b.start for a, b in pairwise(parts))
     cut = parse_period("2011-05-15..2011-07-10").subdivide("quarter")
     assert [(p.kind, p.first_day, p.last_day) for p in cut] == [
         ("range", date(2011, 5, 15), date(2011, 6, 30)),

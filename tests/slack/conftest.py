@@ -36,14 +36,18 @@ def slack():
 
 @pytest.fixture
 def sleeps(monkeypatch, slack):
-    """Replace posting's sleep: record each wait in order with the calls Slack received."""
+    """Replace posting's clock and sleep: time passes only by sleeping, and each wait is recorded
+    in order with the calls Slack received."""
     waits: list[float] = []
+    now = [1000.0]
 
     def fake_sleep(seconds: float) -> None:
         waits.append(seconds)
         slack.log.append(("sleep", seconds))
+        now[0] += seconds
 
     monkeypatch.setattr(posting, "sleep", fake_sleep)
+    monkeypatch.setattr(posting, "monotonic", lambda: now[0])
     return waits
 
 

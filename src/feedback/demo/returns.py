@@ -357,7 +357,7 @@ def _allocate(total: int, inspections: list[_Inspection], rng: random.Random) ->
     by_remainder = sorted(range(len(inspections)), key=lambda k: shares[k] - weights[k] * scale)
     for k in by_remainder[: total - sum(shares)]:
         shares[k] += 1
-    return [inspection for inspection, share in zip(inspections, shares) for _ in range(share)]
+    return [inspection for inspection, share in zip(inspections, shares, strict=True) for _ in range(share)]
 
 
 def _moment(plan: Plan, inspection: _Inspection, rng: random.Random) -> datetime:
@@ -415,7 +415,7 @@ def _build(plan: Plan, version_id: int, inspections: list[_Inspection], rng: ran
     for code, target in plan.closed.items():
         values = closed_answers(definition, code, target, plan.size, plan.exact)
         rng.shuffle(values)
-        for given, value in zip(answers, values):
+        for given, value in zip(answers, values, strict=True):
             if value is not None:
                 given[code] = value
     for code, counts in plan.mentions.items():
@@ -425,7 +425,7 @@ def _build(plan: Plan, version_id: int, inspections: list[_Inspection], rng: ran
     for question in definition.questions:
         if question.kind != FREE_TEXT or question.code not in plan.text_rate:
             continue
-        for row, given in zip(rows, answers):
+        for row, given in zip(rows, answers, strict=True):
             if question.is_asked(given) and rng.random() < plan.text_rate[question.code]:
                 pool = COMMENTS[question.code if question.code in COMMENTS else "comments"]
                 given[question.code] = WELSH_COMMENT if row["language"] == "cy" else rng.choice(pool)
@@ -477,7 +477,7 @@ def load_demo_returns(session: Session, rng_seed: int = 2012) -> dict[str, int]:
     ids = _insert_responses(session, response_rows)
     answer_rows = []
     counts: Counter = Counter()
-    for response_id, row, (definition, given) in zip(ids, response_rows, answer_sets):
+    for response_id, row, (definition, given) in zip(ids, response_rows, answer_sets, strict=True):
         pairs = list(answer_pairs(definition, given))
         answer_rows += [(response_id, code, value, typed) for code, value, typed in pairs]
         # Counted here, in the same transaction (so stored as counted): faster in bulk than
@@ -507,7 +507,7 @@ def _insert_responses(session: Session, rows: list[dict[str, Any]]) -> list[int]
     columns = ("id", "submission_key", "questionnaire_version_id", "inspection_id",
                "invitation_id", "channel", "language", "submitted_at", "counted")
     _copy(connection, "responses", columns,
-          ((id_,) + tuple(row[c] for c in columns[1:-1]) + (True,) for id_, row in zip(ids, rows)))
+          ((id_,) + tuple(row[c] for c in columns[1:-1]) + (True,) for id_, row in zip(ids, rows, strict=True)))
     return ids
 
 
@@ -517,7 +517,7 @@ def _insert_answers(session: Session, rows: list[tuple[int, str, str, str | None
     if connection.dialect.name == "postgresql":
         _copy(connection, "answers", columns, rows)
     else:
-        session.execute(insert(Answer.__table__), [dict(zip(columns, row)) for row in rows])
+        session.execute(insert(Answer.__table__), [dict(zip(columns, row, strict=True)) for row in rows])
 
 
 def _copy(connection, table: str, columns: tuple[str, ...], rows) -> None:

@@ -60,8 +60,8 @@ def current_staff() -> StaffUser | None:
     return user
 
 
-def staff_required(role: str | None = None):
-    """Let only signed-in staff (and, with a role, only that role) reach a view."""
+def staff_required(permission: str | None = None):
+    """Let only signed-in staff (and, with a permission, only roles holding it) reach a view."""
 
     def decorate(view):
         @wraps(view)
@@ -69,7 +69,7 @@ def staff_required(role: str | None = None):
             user = current_staff()
             if user is None:
                 return redirect(url_for("staff.sign_in", next=request.full_path.rstrip("?")))
-            if role is not None and user.role != role:
+            if permission is not None and not user.may(permission):
                 abort(403)
             return view(*args, **kwargs)
 

@@ -13,7 +13,8 @@ from ..questionnaires import QuestionnaireDefinition
 from ..results import FilterError, Filters, PeriodError
 from ..results.cli import find_results, parse_equality, read_filters
 from ..results.query import load_scope
-from ..spreadsheets import csv_rows, ods_file
+from ..roles import EXPORT_RESPONSES
+from ..spreadsheets import csv_rows, ods_chunks, ods_file
 from .auth import current_staff, staff_required
 
 bp = Blueprint("exports", __name__, url_prefix="/staff")
@@ -100,7 +101,7 @@ def results_export(code: str, fmt: str):
 
 
 @bp.get("/results/<code>/responses.<any(csv, ods):fmt>")
-@staff_required("admin")
+@staff_required(EXPORT_RESPONSES)
 def responses_export(code: str, fmt: str):
     """Download every selected response, one a row (admins only); CSV is streamed."""
     definition = _definition(code)
@@ -116,16 +117,19 @@ def responses_export(code: str, fmt: str):
     name = exports.file_name(code, filters, "responses", fmt)
     database = get_db()
 
+    def rows(session):
+        return exports.response_rows(session, scope, columns, filters, up_to_id)
+
     if fmt == "ods":
-        with database.read_session() as session:
-            content = ods_file([("responses", header, exports.response_rows(
-                session, scope, columns, filters, up_to_id))])
-        return _attachment(Response(content, mimetype=ODS_TYPE), name)
+        def chunks():
+            # A session of its own: the request's is closed once this view returns.
+            with database.read_session() as session:
+                yield from ods_chunks([("responses", header, rows(session))])
+
+        return _attachment(Response(stream_with_context(chunks()), mimetype=ODS_TYPE), name)
 
     def lines():
-        # A session of its own: the request's is closed once this view returns.
         with database.read_session() as session:
-            yield from in_chunks(csv_rows(header, exports.response_rows(
-                session, scope, columns, filters, up_to_id)))
+            yield from in_chunks(csv_rows(header, rows(session)))
 
     return _attachment(Response(stream_with_context(lines()), content_type=CSV_TYPE), name)

@@ -54,6 +54,7 @@ from ..questionnaires import FREE_TEXT
 from .assets import APP_ASSETS, BUILT_ASSETS
 from .auth import current_staff, staff_required
 from .components import plural_messages
+from .form_language import submitted
 from .rate_limits import limit_public_posts
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
@@ -431,7 +432,8 @@ def staff_pin(device: Device):
     form = PinForm()
     if form.validate_on_submit():
         dbs = db_session()
-        correct, locked = kiosk.check_pin(dbs, device, form.pin.data)
+        correct, locked = kiosk.check_pin(dbs, device, form.pin.data,
+                                          method=current_app.config["PASSWORD_HASH_METHOD"])
         dbs.commit()
         if correct:
             session[UNLOCKED_KEY] = {
@@ -555,7 +557,7 @@ def index():
 def new():
     form = EnrolForm()
     inspections = inspection_choices()
-    if form.validate_on_submit():
+    if submitted(form):
         dbs = db_session()
         inspection = None
         if form.inspection.data:
@@ -569,6 +571,7 @@ def new():
                 enrolment = kiosk.enrol(
                     dbs, form.questionnaire.data, form.site.data, inspection=inspection,
                     created_by=current_staff(), welsh_first=True if form.welsh_first.data else None,
+                    method=current_app.config["PASSWORD_HASH_METHOD"],
                 )
             except kiosk.KioskError:
                 form.inspection.errors.append(_("This questionnaire is not asked in that inspection"))

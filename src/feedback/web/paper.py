@@ -1,29 +1,33 @@
 """Paper: every questionnaire as a printable bilingual form, and a fast screen to type returns in.
 
-Each rendering of the data-entry screen carries its own idempotency key in a hidden field, so
-a return submitted twice (a double press of Enter, a resent form) is stored once.
+Each blank entry form is issued a key of its own, in its address (/enter/<key>): the return is
+stored under it once, so a double press of Enter, a resent form, Back and Save again, or a
+reload all find the return already saved, and the page offers to change it instead.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import db_session, questionnaires, responses
+from .. import db_session, paper_returns, questionnaires, responses
 from ..forms import EmptyForm
 from ..i18n import LANGUAGES
 from ..models import Inspection, Programme, Response
 from ..questionnaires import FREE_TEXT, MULTIPLE
 from ..tokens import new_token
-from .auth import staff_required
+from . import audit as web_audit
+from .auth import current_staff, staff_required
+from .form_language import switching_language
 
 bp = Blueprint("paper", __name__, url_prefix="/staff/paper")
 
-CHANNEL = "paper"
+CHANNEL = paper_returns.CHANNEL
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 
@@ -41,11 +45,15 @@ def typed_in(definition) -> bool:
 @bp.route("/")
 @staff_required()
 def index():
+    saved = request.args.get("saved", type=int)
+    saved_response = db_session().get(Response, saved) if saved else None
+    if saved_response is not None and saved_response.channel != CHANNEL:
+        saved_response = None
     return render_template(
         "paper/index.html",
         definitions=questionnaires.ALL,
         typed_in=typed_in,
-        saved=request.args.get("saved", type=int),
+        saved=saved_response,
     )
 
 
@@ -128,53 +136,150 @@ def raw_answers(definition, form) -> dict:
     return raw
 
 
-@bp.route("/<code>/enter", methods=["GET", "POST"])
+def chosen_language(value: str | None) -> str:
+    return value if value in LANGUAGES else "en"
+
+
+@dataclass
+class Entry:
+    """The entry form as filled in so far, and what is wrong with it."""
+
+    inspection_id: str = ""
+    language: str = "en"
+    values: dict = field(default_factory=dict)
+    errors: list[dict] = field(default_factory=list)
+
+
+def posted_entry(definition) -> Entry:
+    """Read what was posted, and only that: the address may carry the last return's choices."""
+    return Entry(
+        inspection_id=request.form.get("inspection", ""),
+        language=chosen_language(request.form.get("language")),
+        values=raw_answers(definition, request.form),
+    )
+
+
+def checked_return(definition, entry: Entry, inspections) -> paper_returns.TypedReturn | None:
+    """Check a posted entry: the return to store, or None with entry.errors filled in."""
+    answers, _missing = responses.check_answers(definition, entry.values, include_about_you=True)
+    inspection = next((i for i in inspections if str(i.id) == entry.inspection_id), None)
+    if entry.inspection_id and inspection is None:
+        entry.errors.append({"text": _("Select an inspection from the list"), "href": "#inspection"})
+    if not answers:
+        first = definition.all_questions[0]
+        entry.errors.append({"text": _("Enter at least one answer from the paper form"), "href": f"#{first.code}"})
+    if entry.errors:
+        return None
+    return paper_returns.TypedReturn(entry.language, inspection.id if inspection else None, answers)
+
+
+def check_csrf() -> None:
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+
+
+@bp.route("/<code>/enter")
 @staff_required()
 def enter(code: str):
+    """Issue a blank form a key of its own, in its address: Back and reload keep it."""
     definition = definition_or_404(code)
     if not typed_in(definition):
         abort(404)
+    return redirect(url_for("paper.enter_return", code=code, key=new_token(), **request.args.to_dict()))
+
+
+@bp.route("/<code>/enter/<key>", methods=["GET", "POST"])
+@staff_required()
+def enter_return(code: str, key: str):
+    definition = definition_or_404(code)
+    if not typed_in(definition) or not KEY_PATTERN.match(key):
+        abort(404)
+    dbs = db_session()
+    existing = paper_returns.saved_under(dbs, key)
+    if existing is not None:
+        if existing.channel != CHANNEL or existing.questionnaire_version.questionnaire.code != code:
+            abort(404)
+        return already_saved(definition, existing)
     inspections = inspections_for(definition)
-    errors: list[dict] = []
-    values: dict = {}
-    inspection_id = request.values.get("inspection", "")
-    language = request.values.get("language", "en")
-    if language not in LANGUAGES:
-        language = "en"
-    key = new_token()
+    if request.method == "GET":
+        # The address only fills in the blank form: the last return's inspection and language.
+        entry = Entry(inspection_id=request.args.get("inspection", ""),
+                      language=chosen_language(request.args.get("language")))
+        return entry_page(definition, inspections, entry, saved=request.args.get("saved", type=int),
+                          corrected=request.args.get("corrected", type=int),
+                          unchanged=request.args.get("unchanged", type=int))
+    check_csrf()
+    entry = posted_entry(definition)
+    if switching_language():
+        return entry_page(definition, inspections, entry)
+    typed = checked_return(definition, entry, inspections)
+    if typed is None:
+        return entry_page(definition, inspections, entry)
+    stored = responses.store_response(
+        dbs, definition, typed.answers, submission_key=key, channel=CHANNEL, language=typed.language,
+        inspection_id=typed.inspection_id,
+        on_stored=lambda response_id: web_audit.record(
+            paper_returns.ENTERED, dbs.get(Response, response_id),
+            {"questionnaire": definition.code, "language": typed.language, "inspection": typed.inspection_id},
+        ),
+    )
+    if request.form.get("then") == "finish":
+        return redirect(url_for("paper.index", saved=stored.id))
+    return redirect(next_blank_form(code, entry.inspection_id, typed.language, saved=stored.id))
 
+
+def next_blank_form(code: str, inspection_id: str, language: str, **banner) -> str:
+    """The address of a new blank form, filled in with the last return's inspection and language."""
+    return url_for("paper.enter_return", code=code, key=new_token(), inspection=inspection_id or None,
+                   language=language, **banner)
+
+
+def already_saved(definition, response: Response):
+    """A return saved before (Back, then Save again): say so, and offer to change it."""
     if request.method == "POST":
-        if not EmptyForm().validate_on_submit():
-            abort(400)
-        key = request.form.get("submission_key", "")
-        if not KEY_PATTERN.match(key):
-            abort(400)
-        raw = raw_answers(definition, request.form)
-        answers, _missing = responses.check_answers(definition, raw, include_about_you=True)
-        inspection = next((i for i in inspections if str(i.id) == inspection_id), None)
-        if inspection_id and inspection is None:
-            errors.append({"text": _("Select an inspection from the list"), "href": "#inspection"})
-        if not answers:
-            first = definition.all_questions[0]
-            errors.append({"text": _("Enter at least one answer from the paper form"), "href": f"#{first.code}"})
-        if not errors:
-            response = responses.store_response(
-                db_session(),
-                definition,
-                answers,
-                submission_key=key,
-                channel=CHANNEL,
-                language=language,
-                inspection_id=inspection.id if inspection else None,
-            )
-            if request.form.get("then") == "finish":
-                return redirect(url_for("paper.index", saved=response.id))
-            return redirect(url_for(
-                "paper.enter", code=code, inspection=inspection_id, language=language, saved=response.id,
-            ))
-        values = raw
+        check_csrf()
+    return render_template(
+        "paper/already_saved.html",
+        definition=definition,
+        response=response,
+        next_url=next_blank_form(definition.code, str(response.inspection_id or ""), response.language),
+    ), 409 if request.method == "POST" else 200
 
-    saved = request.args.get("saved", type=int) if request.method == "GET" else None
+
+@bp.route("/<code>/returns/<int:response_id>", methods=["GET", "POST"])
+@staff_required()
+def change(code: str, response_id: int):
+    """Correct a saved return: the same return, changed, never a second one."""
+    definition = definition_or_404(code)
+    dbs = db_session()
+    response = dbs.get(Response, response_id)
+    if (response is None or response.channel != CHANNEL
+            or response.questionnaire_version.questionnaire.code != code):
+        abort(404)
+    if response.questionnaire_version.version != definition.version:
+        abort(404)  # typed in on an earlier version of the questionnaire: its questions have gone
+    inspections = inspections_for(definition)
+    if request.method == "GET":
+        stored = paper_returns.as_typed(definition, response)
+        entry = Entry(inspection_id=str(stored.inspection_id or ""), language=stored.language,
+                      values=stored.answers)
+        return entry_page(definition, inspections, entry, changing=response)
+    check_csrf()
+    entry = posted_entry(definition)
+    if switching_language():
+        return entry_page(definition, inspections, entry, changing=response)
+    typed = checked_return(definition, entry, inspections)
+    if typed is None:
+        return entry_page(definition, inspections, entry, changing=response)
+    changed = paper_returns.correct(dbs, definition, response, typed, actor=current_staff(),
+                                    address=request.remote_addr)
+    if changed:
+        return redirect(next_blank_form(code, entry.inspection_id, typed.language, corrected=response.id))
+    return redirect(next_blank_form(code, entry.inspection_id, typed.language, unchanged=response.id))
+
+
+def entry_page(definition, inspections, entry: Entry, saved: int | None = None, corrected: int | None = None,
+               unchanged: int | None = None, changing: Response | None = None):
     saved_response = db_session().get(Response, saved) if saved else None
     if saved_response is not None and saved_response.channel != CHANNEL:
         saved_response = None
@@ -182,13 +287,15 @@ def enter(code: str):
         "paper/enter.html",
         definition=definition,
         inspections=inspections,
-        inspection_id=inspection_id,
-        language=language,
-        submission_key=key,
+        inspection_id=entry.inspection_id,
+        language=entry.language,
         form=EmptyForm(),
-        errors=errors,
-        values=values,
+        errors=entry.errors,
+        values=entry.values,
         saved=saved_response,
+        corrected=corrected,
+        unchanged=unchanged,
+        changing=changing,
         free_text=FREE_TEXT,
         multiple=MULTIPLE,
-    ), 400 if errors else 200
+    ), 400 if entry.errors else 200

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from .. import db_session, staff
 from ..extensions import csrf
 from ..forms import SignInForm
 from .auth import current_staff, end_staff_session, safe_next, staff_required, start_staff_session
+from .form_language import submitted
 from .rate_limits import limited
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -23,9 +24,10 @@ def sign_in():
     if current_staff() is not None:
         return redirect(safe_next(request.args.get("next")))
     form = SignInForm()
-    if form.validate_on_submit():
+    if submitted(form):
         dbs = db_session()
-        result = staff.sign_in(dbs, form.email.data, form.password.data)
+        result = staff.sign_in(dbs, form.email.data, form.password.data,
+                               method=current_app.config["PASSWORD_HASH_METHOD"])
         dbs.commit()
         if result.user is not None:
             start_staff_session(result.user)
