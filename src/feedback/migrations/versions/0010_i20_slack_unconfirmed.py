@@ -1,7 +1,7 @@
 """digests and alerts remember a post whose outcome is unknown
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-03 14:00:00.000000
 
 When Slack's reply to chat.postMessage is lost, the message may be in the channel. The claim
@@ -13,8 +13,8 @@ the message's timestamp. Existing rows need nothing: NULL means no attempt in do
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0009'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
