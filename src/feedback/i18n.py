@@ -60,3 +60,14 @@ def format_day(value: date | datetime, language: str | None = None) -> str:
         value = value.date()
     locale = LANGUAGES[language or current_language()]
     return babel_format_date(value, format="d MMMM y", locale=locale)
+
+
+def format_time(value: datetime, language: str | None = None) -> str:
+    """Format the UK time of day of a stored moment: 14:05."""
+    from babel.dates import format_time as babel_format_time
+
+    if value.tzinfo is None:
+        from datetime import timezone
+
+        value = value.replace(tzinfo=timezone.utc)
+    return babel_format_time(value.astimezone(UK_TIME), format="HH:mm", locale=LANGUAGES[language or current_language()])
