@@ -6,7 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
-from flask import request, session
+from flask import has_request_context, request, session
 from flask_babel import get_locale
 
 # The languages a respondent can choose, by the code used in URLs and stored on responses,
@@ -18,7 +18,12 @@ SESSION_KEY = "lang"
 
 
 def select_locale() -> str:
-    """Pick the request's locale: an explicit choice, then the browser's preference."""
+    """Pick the request's locale: an explicit choice, then the browser's preference.
+
+    Outside a request (commands, the worker) text is in English.
+    """
+    if not has_request_context():
+        return LANGUAGES["en"]
     chosen = request.args.get("lang") or session.get(SESSION_KEY)
     if chosen in LANGUAGES:
         return LANGUAGES[chosen]

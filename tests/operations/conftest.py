@@ -39,3 +39,22 @@ def admin_user(db, runner) -> StaffUser:
 
     add_user(runner, ADMIN, "admin")
     return db.scalars(select(StaffUser).where(StaffUser.email == ADMIN)).one()
+
+
+def form_values(page, selector: str = "main form[method=post]") -> dict:
+    """What a browser would send from a form as the page shows it: filled boxes, choices made."""
+    form = page.soup.select_one(selector)
+    values = {}
+    for field in form.select("input"):
+        kind = field.get("type", "text")
+        if kind in ("radio", "checkbox"):
+            if field.has_attr("checked"):
+                values[field["name"]] = field.get("value", "on")
+        elif kind not in ("submit", "file") and field.get("name"):
+            values[field["name"]] = field.get("value", "")
+    for select in form.select("select"):
+        chosen = select.select_one("option[selected]") or select.select_one("option")
+        values[select["name"]] = chosen.get("value", "") if chosen else ""
+    for area in form.select("textarea"):
+        values[area["name"]] = area.get_text()
+    return values

@@ -198,9 +198,9 @@ def check_details(session: Session, details: InspectionDetails,
 
 
 def new_code(session: Session, details: InspectionDetails) -> str:
-    """Make a code from the programme, the organisation (or title) and the month fieldwork begins."""
+    """Make a code from the programme, the organisation (or title) and the day fieldwork begins."""
     who = details.organisation or slug(details.title)[:60]
-    base = f"{details.programme.lower()}-{who}-{details.fieldwork_start:%Y-%m}"
+    base = f"{details.programme.lower()}-{who}-{details.fieldwork_start.isoformat()}"
     code, n = base, 1
     while find_inspection(session, code) is not None:
         n += 1
