@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from . import audit, get_db
 from .operations import InputProblems, programme_import
@@ -245,6 +245,7 @@ def programme_template(fmt: str, output: Path | None) -> None:
 
 
 @click.command("audit")
+@with_appcontext
 @click.option("--action", default="")
 @click.option("--actor", default="", help="An email address, or 'command line'.")
 @click.option("--since", default=None, help="First UK day, YYYY-MM-DD.")
