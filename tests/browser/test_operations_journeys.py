@@ -13,7 +13,14 @@ from feedback.models import Inspection, StaffUser
 from feedback.operations.programme_import import template_ods
 from tests.helpers.notify_stub import API_KEY, NotifyStub
 
-from .helpers import ONE_BACKEND, axe_violations, describe_violations, h1, html_lang, leaving
+from .helpers import (
+    ONE_BACKEND,
+    axe_violations,
+    describe_violations,
+    h1,
+    html_lang,
+    leaving,
+)
 
 pytestmark = [pytest.mark.browser, ONE_BACKEND]
 

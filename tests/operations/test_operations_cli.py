@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from feedback.models import AuditEvent, Inspection, Organisation, StaffInvitation, StaffUser
+from feedback.models import (
+    AuditEvent,
+    Inspection,
+    Organisation,
+    StaffInvitation,
+    StaffUser,
+)
 
 from .conftest import add_user
 from .test_programme_import import PROGRAMME

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from .. import audit
 from ..clock import utcnow
-from ..models import Inspection, Organisation, StaffUser
+from ..models import Inspection, Organisation, Programme, StaffUser
 from ..results.periods import business_year_of
 from . import InputProblems
 from .organisations import find_organisation, slug
@@ -107,8 +107,6 @@ class InspectionPage:
 def list_inspections(session: Session, filters: InspectionFilters, today: date | None = None,
                      page: int = 1, per_page: int = 50) -> InspectionPage:
     """Inspections matching the filters, latest fieldwork first, a page at a time."""
-    from ..models import Programme
-
     today = today or utcnow().date()
     conditions = []
     if filters.programme:

@@ -10,7 +10,7 @@ file twice changes nothing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -258,8 +258,6 @@ def _matching_code(details: InspectionDetails) -> str:
 
 
 def _with_code(details: InspectionDetails, code: str) -> InspectionDetails:
-    from dataclasses import replace
-
     return replace(details, code=code)
 
 

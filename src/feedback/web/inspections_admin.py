@@ -6,6 +6,7 @@ The list and each inspection's page (with its results) are the dashboard's (web/
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from .. import db_session
 from ..forms import EmptyForm
@@ -40,16 +41,10 @@ def form_choices(form: InspectionForm, current: Inspection | None) -> dict:
         "programme": [{"value": "", "text": ""}] + [
             {"value": p.code, "text": p.name_cy if language == "cy" else p.name, "selected": form.programme.data == p.code}
             for p in programmes(dbs)],
-        "organisation": [{"value": "", "text": str(_none_text())}] + [
+        "organisation": [{"value": "", "text": _("None: a thematic inspection")}] + [
             {"value": o.code, "text": o.display_name(language), "selected": form.organisation.data == o.code}
             for o in offered],
     }
-
-
-def _none_text():
-    from flask_babel import gettext as _
-
-    return _("None: a thematic inspection")
 
 
 def details_from(form: InspectionForm) -> domain.InspectionDetails:

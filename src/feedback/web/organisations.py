@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from sqlalchemy import select
 
 from .. import db_session
 from ..forms import EmptyForm
@@ -80,8 +81,6 @@ def new():
 @bp.route("/<code>")
 @staff_required(RUN_OPERATIONS)
 def show(code: str):
-    from sqlalchemy import select
-
     organisation = organisation_or_404(code)
     inspections = db_session().scalars(
         select(Inspection).where(Inspection.organisation_id == organisation.id)
