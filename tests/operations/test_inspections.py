@@ -15,7 +15,7 @@ TODAY = date(2026, 6, 10)
 # (fieldwork start, end, published, closed) → status on TODAY
 CASES = {
     "planned": (date(2026, 7, 1), date(2026, 7, 5), None, False),
-    "in_fieldwork": (date(2026, 6, 8), date(2026, 6, 12), None, False),
+    "in_fieldwork": (date(2026, 6, 8), TODAY, None, False),  # its last day: still in fieldwork
     "awaiting_publication": (date(2026, 5, 1), date(2026, 5, 5), date(2026, 8, 1), False),
     "published": (date(2026, 1, 5), date(2026, 1, 9), date(2026, 4, 1), False),
     "closed": (date(2026, 1, 12), date(2026, 1, 16), date(2026, 4, 1), True),
