@@ -94,3 +94,14 @@ def test_changing_and_retiring_from_the_pages(admin_browser, db):
     form = admin_browser.get("/staff/inspections/new")
     offered = [o.get_text(strip=True) for o in form.soup.select("#organisation option")]
     assert "Cardiff Youth Justice Service" not in offered and "Swansea YOT" in offered
+
+
+def test_a_retired_organisation_is_reinstated_from_its_page(admin_browser, db):
+    admin_browser.get("/staff/organisations/yot-swansea/retire")
+    page = admin_browser.submit()
+    assert "Reinstate this organisation" in page.main_text
+    page = admin_browser.submit(selector="form[action='/staff/organisations/yot-swansea/reinstate']")
+    assert "Swansea YOT has been reinstated." in page.main_text
+    assert db.scalars(select(Organisation.retired_at).where(Organisation.code == "yot-swansea")).one() is None
+    actions = db.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions == ["organisation.retire", "organisation.reinstate"]
