@@ -37,6 +37,12 @@ from .kiosk_cli import kiosk_group
 from .migrations import alembic_config
 from .models import StaffUser
 from .notify import NotifyError, NotifyNotConfigured, NotifySender, is_configured
+from .operations_cli import (
+    audit_command,
+    inspections_group,
+    organisations_group,
+    programme_group,
+)
 from .purge_cli import purge_command
 from .results.cli import results_command
 from .slack.cli import digest_command, slack_group
@@ -303,6 +309,10 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(api_tokens_group)
     app.cli.add_command(digest_command)
     app.cli.add_command(slack_group)
+    app.cli.add_command(organisations_group)
+    app.cli.add_command(inspections_group)
+    app.cli.add_command(programme_group)
+    app.cli.add_command(audit_command)
 
 
 def main() -> None:

@@ -91,6 +91,9 @@ class Config:
     NOTIFY_TEMPLATE_REMINDER_EN: str = ""
     NOTIFY_TEMPLATE_REMINDER_CY: str = ""
     NOTIFY_TEMPLATE_REMINDER_BOTH: str = ""
+    NOTIFY_TEMPLATE_STAFF_INVITATION: str = ""
+    # Audit events are deleted (by `feedback purge`) this long after they happened: 7 years.
+    AUDIT_RETENTION_DAYS: int = 2557
 
     # Slack
     SLACK_BOT_TOKEN: str = ""
@@ -135,6 +138,8 @@ class Config:
             NOTIFY_TEMPLATE_REMINDER_EN=env("NOTIFY_TEMPLATE_REMINDER_EN", ""),
             NOTIFY_TEMPLATE_REMINDER_CY=env("NOTIFY_TEMPLATE_REMINDER_CY", ""),
             NOTIFY_TEMPLATE_REMINDER_BOTH=env("NOTIFY_TEMPLATE_REMINDER_BOTH", ""),
+            NOTIFY_TEMPLATE_STAFF_INVITATION=env("NOTIFY_TEMPLATE_STAFF_INVITATION", ""),
+            AUDIT_RETENTION_DAYS=_env_int("AUDIT_RETENTION_DAYS", cls.AUDIT_RETENTION_DAYS),
             SLACK_BOT_TOKEN=env("SLACK_BOT_TOKEN", ""),
             SLACK_SIGNING_SECRET=env("SLACK_SIGNING_SECRET", ""),
             SLACK_DIGEST_CHANNEL=env("SLACK_DIGEST_CHANNEL", ""),

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
-from flask import request, session
+from flask import has_request_context, request, session
 from flask_babel import get_locale
 
 # The languages a respondent can choose, by the code used in URLs and stored on responses,
@@ -18,7 +18,12 @@ SESSION_KEY = "lang"
 
 
 def select_locale() -> str:
-    """Pick the request's locale: an explicit choice, then the browser's preference."""
+    """Pick the request's locale: an explicit choice, then the browser's preference.
+
+    Outside a request (commands, the worker) text is in English.
+    """
+    if not has_request_context():
+        return LANGUAGES["en"]
     chosen = request.args.get("lang") or session.get(SESSION_KEY)
     if chosen in LANGUAGES:
         return LANGUAGES[chosen]
@@ -60,3 +65,14 @@ def format_day(value: date | datetime, language: str | None = None) -> str:
         value = value.date()
     locale = LANGUAGES[language or current_language()]
     return babel_format_date(value, format="d MMMM y", locale=locale)
+
+
+def format_time(value: datetime, language: str | None = None) -> str:
+    """Format the UK time of day of a stored moment: 14:05."""
+    from babel.dates import format_time as babel_format_time
+
+    if value.tzinfo is None:
+        from datetime import timezone
+
+        value = value.replace(tzinfo=timezone.utc)
+    return babel_format_time(value.astimezone(UK_TIME), format="HH:mm", locale=LANGUAGES[language or current_language()])

@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
@@ -77,6 +78,8 @@ class Organisation(Base):
     in_wales: Mapped[bool] = mapped_column(Boolean, default=False)
     language_preference: Mapped[str] = mapped_column(String(4), default="en")
     contact_email: Mapped[str | None] = mapped_column(String(320))
+    # Retired organisations keep their inspections and results; they are no longer offered.
+    retired_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     region: Mapped[Region] = relationship()
 
@@ -107,6 +110,8 @@ class Inspection(Base):
     fieldwork_start: Mapped[date] = mapped_column(Date)
     fieldwork_end: Mapped[date] = mapped_column(Date)
     published_on: Mapped[date | None] = mapped_column(Date)
+    # Set when staff close collection for the inspection; other statuses follow from the dates.
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     organisation: Mapped[Organisation | None] = relationship()
     programme: Mapped[Programme] = relationship()
@@ -627,3 +632,36 @@ class SlackRequest(Base):
 # Only the requests still waiting are indexed: the workers' one query.
 Index("ix_slack_requests_waiting", SlackRequest.next_attempt_at, SlackRequest.id,
       postgresql_where=SlackRequest.done_at.is_(None), sqlite_where=SlackRequest.done_at.is_(None))
+
+
+# --- Running the year from the staff pages (feedback.operations) --------------------------------
+
+class StaffInvitation(Base):
+    """An emailed link for a new member of staff to set a password; only its hash is kept."""
+
+    __tablename__ = "staff_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class ProgrammeUpload(Base):
+    """An uploaded programme file, kept between its preview and its confirmation."""
+
+    __tablename__ = "programme_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)  # random, in the preview's address
+    staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    imported_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    summary: Mapped[dict | None] = mapped_column(JSON)  # how many rows of each kind it added or changed

@@ -10,7 +10,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from .clock import utcnow
-from .models import Answer, Draft, Invitation, Response
+from .models import Answer, AuditEvent, Draft, Invitation, ProgrammeUpload, Response
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,8 @@ class RetentionPolicy:
     draft_hours: int  # unfinished answers are kept this long after they were last touched
     invitation_days: int = 90  # used or expired links are removed this long afterwards
     submitted_draft_hours: int = 24  # a sent draft is only kept for the confirmation page
+    audit_days: int = 2557  # audit events are kept seven years
+    upload_hours: int = 24  # a programme file uploaded for a preview is kept a day
 
 
 @dataclass(frozen=True)
@@ -26,9 +28,11 @@ class PurgeReport:
     comments_blanked: int
     drafts_deleted: int
     invitations_deleted: int
+    audit_events_deleted: int = 0
+    uploads_deleted: int = 0
 
 
-PURGE_STEPS = 3
+PURGE_STEPS = 4
 
 
 def purge(session: Session, policy: RetentionPolicy, now: datetime | None = None,
@@ -76,6 +80,15 @@ def purge(session: Session, policy: RetentionPolicy, now: datetime | None = None
         invitations = session.execute(
             delete(Invitation).where(Invitation.id.in_(finished_ids)).execution_options(synchronize_session=False)
         ).rowcount
+    step(1)
+    audit_events = session.execute(
+        delete(AuditEvent).where(AuditEvent.at < now - timedelta(days=policy.audit_days))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    uploads = session.execute(
+        delete(ProgrammeUpload).where(ProgrammeUpload.created_at < now - timedelta(hours=policy.upload_hours))
+        .execution_options(synchronize_session=False)
+    ).rowcount
     session.commit()
     step(1)
-    return PurgeReport(blanked, drafts, invitations)
+    return PurgeReport(blanked, drafts, invitations, audit_events, uploads)

@@ -43,3 +43,79 @@ def list_users() -> None:
         for user in session.scalars(select(StaffUser).order_by(StaffUser.email)):
             state = "disabled" if user.disabled_at else "active"
             click.echo(f"{user.email}\t{user.role}\t{state}")
+
+
+def _user(session, email: str):
+    user = staff.find_user(session, email)
+    if user is None:
+        raise click.UsageError(f"no staff account for {email}")
+    return user
+
+
+def _fail(problems) -> None:
+    raise click.UsageError("; ".join(str(message) for message in problems.problems.values()))
+
+
+@users_group.command("invite")
+@click.argument("email")
+@click.option("--role", type=click.Choice(STAFF_ROLES), required=True)
+@click.option("--send", is_flag=True, help="Email the set-password link through GOV.UK Notify.")
+def invite_user(email: str, role: str, send: bool) -> None:
+    """Invite a member of staff: print (or email) a set-password link that works once, for 3 days."""
+    from flask import current_app
+
+    from .audit import COMMAND_LINE
+    from .notify import NotifyError, NotifySender
+    from .operations import InputProblems, staff_accounts
+
+    with get_db().session() as session:
+        try:
+            new = staff_accounts.invite_staff(session, email, role, actor=COMMAND_LINE)
+        except InputProblems as problems:
+            _fail(problems)
+        link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + new.path()
+        if send:
+            try:
+                with NotifySender.from_config(current_app.config) as sender:
+                    staff_accounts.send_staff_invitation(new, sender, current_app.config)
+            except NotifyError as error:
+                session.rollback()
+                raise click.ClickException(f"Not sent, nothing saved: {error}") from None
+            click.echo(f"Emailed a set-password link to {new.invitation.email}.")
+        else:
+            click.echo(f"Set-password link for {new.invitation.email} (works once, for 3 days):\n  {link}")
+
+
+@users_group.command("role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(STAFF_ROLES))
+def change_role(email: str, role: str) -> None:
+    """Give a member of staff another role (the last administrator keeps theirs)."""
+    from .audit import COMMAND_LINE
+    from .operations import InputProblems, staff_accounts
+
+    with get_db().session() as session:
+        user = _user(session, email)
+        try:
+            changed = staff_accounts.change_role(session, user, role, actor=COMMAND_LINE)
+        except InputProblems as problems:
+            _fail(problems)
+        click.echo(f"{user.email} is now {role}." if changed else f"{user.email} is {role} already.")
+
+
+@users_group.command("deactivate")
+@click.argument("email")
+@click.option("--undo", is_flag=True, help="Reactivate the account.")
+def deactivate_user(email: str, undo: bool) -> None:
+    """Stop a member of staff signing in (signing them out everywhere), or let them again."""
+    from .audit import COMMAND_LINE
+    from .operations import InputProblems, staff_accounts
+
+    with get_db().session() as session:
+        user = _user(session, email)
+        try:
+            changed = staff_accounts.set_active(session, user, undo, actor=COMMAND_LINE)
+        except InputProblems as problems:
+            _fail(problems)
+        state = "active" if undo else "deactivated"
+        click.echo(f"{user.email} is now {state}." if changed else f"{user.email} was {state} already.")

@@ -7,17 +7,22 @@ from flask import Flask
 from . import (
     api,
     assets,
+    audit_log,
     counting,
     dashboard,
     errors,
     exports,
+    inspections_admin,
     kiosk,
+    organisations,
     pages,
     paper,
+    programme_import,
     rate_limits,
     security,
     slack,
     staff,
+    staff_accounts,
     survey,
     templating,
 )
@@ -39,4 +44,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(paper.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(organisations.bp)
+    app.register_blueprint(inspections_admin.bp)
+    app.register_blueprint(programme_import.bp)
+    app.register_blueprint(staff_accounts.bp)
+    app.register_blueprint(audit_log.bp)
     slack.init_app(app)  # POST /slack/events, only when Slack is configured

@@ -94,3 +94,23 @@ def macro_for(question: Question) -> str:
     if question.kind == FREE_TEXT:
         return "character_count"
     return "checkboxes" if question.kind == MULTIPLE else "radios"
+
+
+def date_params(field, hint: str | None = None, size: str = "m") -> dict:
+    """Build a GOV.UK date input for a DayField, its labels in the page's language."""
+    raw = getattr(field, "raw", {}) or {}
+    error = error_message(field)
+    widths = {"day": 2, "month": 2, "year": 4}
+    names = {"day": _("Day"), "month": _("Month"), "year": _("Year")}
+    return {
+        "id": field.name,
+        "namePrefix": field.name,
+        "fieldset": {"legend": {"text": str(field.label.text), "classes": f"govuk-fieldset__legend--{size}"}},
+        "hint": {"text": hint} if hint else None,
+        "errorMessage": error,
+        "items": [
+            {"name": part, "label": names[part], "value": raw.get(part, ""), "inputmode": "numeric",
+             "classes": f"govuk-input--width-{widths[part]}" + (" govuk-input--error" if error else "")}
+            for part in ("day", "month", "year")
+        ],
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -14,7 +15,9 @@ from .. import db_session, presenting, questionnaires, results
 from ..charts import BESIDE, OTHER, POSITIVE, Bar, bar_chart
 from ..clock import utcnow
 from ..comments import CommentSearch, find_comments
-from ..models import Inspection, Organisation, Programme, Region, Response
+from ..forms import EmptyForm
+from ..models import Inspection, Programme, Region, Response
+from ..operations import inspections as inspection_ops
 from ..questionnaires import FREE_TEXT, MULTIPLE, QuestionnaireDefinition
 from ..results import FilterError, Filters, Period, PeriodError, parse_period
 from ..results.periods import business_year_of
@@ -225,22 +228,27 @@ def group_label(definition: QuestionnaireDefinition, by: str, key) -> str:
 @bp.route("/inspections")
 @staff_required()
 def inspections():
-    search = request.args.get("q", "").strip()[:100]
-    query = (
-        select(Inspection)
-        .outerjoin(Organisation, Inspection.organisation_id == Organisation.id)
-        .order_by(Inspection.fieldwork_start.desc())
+    dbs = db_session()
+    args = {name: request.args.get(name, "").strip()[:100] for name in ("q", "programme", "region", "year", "status")}
+    # A business year as the dashboard writes it, 2011-12; anything else filters nothing.
+    year = int(args["year"][:4]) if re.fullmatch(r"\d{4}-\d{2}", args["year"]) else None
+    found = inspection_ops.list_inspections(
+        dbs,
+        inspection_ops.InspectionFilters(programme=args["programme"], region=args["region"], year=year,
+                                         status=args["status"], search=args["q"]),
+        page=max(1, request.args.get("page", 1, type=int) or 1),
     )
-    if search:
-        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
-            Organisation.name.ilike(pattern, escape="\\")
-            | Organisation.name_cy.ilike(pattern, escape="\\")
-            | Inspection.title.ilike(pattern, escape="\\")
-            | Inspection.code.ilike(pattern, escape="\\")
-        )
-    found = db_session().scalars(query.limit(200)).all()
-    return render_template("dashboard/inspections.html", inspections=found, search=search)
+    language = presenting.current_language()
+    choices = filter_choices({"programme": args["programme"], "region": args["region"]})
+    years = [Period.business_year(first) for first in inspection_ops.business_years(dbs)]
+    choices["year"] = select_items([(p.code, p.label) for p in years], args["year"], _("Any year"))
+    choices["status"] = select_items([(k, str(v)) for k, v in inspection_ops.STATUS_NAMES.items()],
+                                     args["status"], _("Any status"))
+    return render_template(
+        "dashboard/inspections.html", inspections=found, search=args["q"], args={k: v for k, v in args.items() if v},
+        choices=choices, status_of=inspection_ops.status_of, status_names=inspection_ops.STATUS_NAMES,
+        today=utcnow().date(), language=language,
+    )
 
 
 @bp.route("/inspections/<code>")
@@ -260,7 +268,10 @@ def inspection(code: str):
             viewer="staff",
         )
         comparisons.append((definition, comparison))
-    return render_template("dashboard/inspection.html", inspection=found, comparisons=comparisons)
+    return render_template("dashboard/inspection.html", inspection=found, comparisons=comparisons,
+                           status=inspection_ops.status_of(found, utcnow().date()),
+                           status_names=inspection_ops.STATUS_NAMES, done=request.args.get("done", ""),
+                           empty_form=EmptyForm())
 
 
 @bp.route("/results/<code>/comments")

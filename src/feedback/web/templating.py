@@ -7,9 +7,17 @@ from flask import Flask, request, url_for
 from flask_babel import gettext as _
 
 from .. import presenting
-from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_language, format_day, other_language, remember_choice
+from ..i18n import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    current_language,
+    format_day,
+    format_time,
+    other_language,
+    remember_choice,
+)
 from .auth import current_staff
-from .components import macro_for, question_params
+from .components import date_params, error_message, macro_for, question_params
 
 
 def switch_language_url(language: str) -> str:
@@ -48,8 +56,11 @@ def init_app(app: Flask) -> None:
             "language_names": LANGUAGE_NAMES,
             "switch_language_url": switch_language_url,
             "format_day": format_day,
+            "format_time": format_time,
             "error_summary_params": error_summary_params,
             "question_params": question_params,
+            "error_message": error_message,
+            "date_params": date_params,
             "macro_for": macro_for,
             "format_number": format_number,
             "current_staff": current_staff,
