@@ -66,5 +66,5 @@ def post_worker_init(worker):
 
     from feedback.log import RedactPaths
 
-    logging.getLogger("gunicorn.error").addFilter(RedactPaths(getattr(worker.wsgi, "url_map", None)))
+    logging.getLogger("gunicorn.error").addFilter(RedactPaths(getattr(getattr(worker, "wsgi", None), "url_map", None)))
     gc.freeze()
