@@ -64,6 +64,7 @@ class Question:
     optional: bool = False
     asked_if: Condition | None = None
     max_length: int = 2000
+    topic: Text = None  # an "About you" question's subject, listed where the section is offered
 
     @property
     def kind(self) -> str:

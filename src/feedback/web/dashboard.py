@@ -24,6 +24,8 @@ bp = Blueprint("dashboard", __name__, url_prefix="/staff")
 
 CHANNEL_NAMES = {"web": _l("Web link"), "kiosk": _l("Kiosk"), "paper": _l("Paper")}
 LANGUAGE_NAMES = {"en": _l("English"), "cy": _l("Welsh")}
+# Whole phrases, not "Written in %s": Welsh mutates the language's name after "yn".
+WRITTEN_IN = {"en": _l("Written in English"), "cy": _l("Written in Welsh")}
 FILTER_NAMES = ("period", "programme", "region", "organisation", "inspection", "channel", "language")
 BREAKDOWNS = {
     "region": _l("Region"),
@@ -278,6 +280,9 @@ def comments(code: str):
     )
     return render_template(
         "dashboard/comments.html", definition=definition, page=page, search=search, state=state,
+        language_choices=select_items([(k, str(v)) for k, v in LANGUAGE_NAMES.items()],
+                                      state.args.get("language", ""), _("Either language")),
+        written_in=WRITTEN_IN,
     )
 
 

@@ -176,8 +176,6 @@ def strings(definition, language: str) -> dict:
     def build():
         return {
             "errorTitle": _("There is a problem"),
-            "questionCaption": _("Question %(number)s of %(total)s", number="{number}", total="{total}"),
-            "aboutYouCaption": _("About you: question %(number)s of %(total)s", number="{number}", total="{total}"),
             "notAnswered": _("Not answered"),
             "answered": _("Answered"),
             "skipped": _("Skipped"),
