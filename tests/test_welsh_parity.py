@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.helpers.pages import Browser
+from tests.helpers.pages import Browser, parse
 from tests.test_staff import PASSWORD, sign_in
 from tests.test_web_journey import answer_pie, make_link
 
@@ -204,3 +204,18 @@ def test_cymraeg_in_english_hint_text_is_marked_welsh(staff):
     page = staff.get("/staff/kiosks/new")
     marked = [span for span in page.soup.select("main span[lang=cy]") if text_of(span) == "Cymraeg"]
     assert len(marked) == 2  # the hint and the checkbox's label
+
+
+def test_the_form_expired_page_after_cookies_are_lost_keeps_the_journeys_language(browser, demo_data, client):
+    start = browser.get(make_link(demo_data, "omi2-2012-wales"))
+    assert start.lang == "cy"  # a Welsh organisation's link opens in Welsh, from the session alone
+    question = browser.submit()
+    assert question.lang == "cy" and question.response.request.path.startswith("/survey/questions/")
+    client._cookies.clear()  # the browser loses its cookies mid-journey
+    expired = browser.submit({"answer": "fully"})
+    assert expired.status == 400
+    assert expired.lang == "cy"
+    assert expired.h1 == "Mae'n ddrwg gennym, doedd dim modd derbyn y ffurflen honno"
+    # With no form to go by, the browser's preference decides.
+    response = client.post("/survey/check", headers={"Accept-Language": "cy"})
+    assert parse(response).lang == "cy"

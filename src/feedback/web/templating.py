@@ -8,7 +8,15 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from .. import presenting
-from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_language, format_day, other_language, remember_choice
+from ..i18n import (
+    JOURNEY_FIELD,
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    current_language,
+    format_day,
+    other_language,
+    remember_choice,
+)
 from ..models import Inspection, Organisation
 from .auth import current_staff
 from .components import macro_for, question_params
@@ -59,6 +67,11 @@ def shown_name(thing: Organisation | Inspection) -> Markup:
     return escape(text)
 
 
+def journey_language_field() -> Markup:
+    """Carry the page's language in a respondent's form, for when the session is lost."""
+    return Markup('<input type="hidden" name="{}" value="{}">').format(JOURNEY_FIELD, current_language())
+
+
 def init_app(app: Flask) -> None:
     app.before_request(remember_choice)
 
@@ -78,6 +91,7 @@ def init_app(app: Flask) -> None:
             "presenting": presenting,
             "exclusion_label": presenting.exclusion_label,
             "shown_name": shown_name,
+            "journey_language_field": journey_language_field,
             # "Cymraeg" inside English text is a Welsh word, marked as such.
             "welsh_language_name": Markup('<span lang="cy">Cymraeg</span>'),
             "name_language": name_language,
