@@ -219,3 +219,23 @@ def test_the_form_expired_page_after_cookies_are_lost_keeps_the_journeys_languag
     # With no form to go by, the browser's preference decides.
     response = client.post("/survey/check", headers={"Accept-Language": "cy"})
     assert parse(response).lang == "cy"
+
+
+def test_people_who_declined_questions_about_you_are_counted_as_not_asked(browser, demo_data, app):
+    from feedback import get_db, results
+
+    def respond(include: str):
+        offender_manager_to_about_you(browser, demo_data)
+        browser.submit({"answer": include})
+        while browser.page.response.request.path != "/survey/check":
+            browser.submit({})  # every "About you" question left blank
+        browser.submit()
+        assert browser.page.response.request.path == "/survey/complete"
+
+    respond("no")
+    respond("yes")
+    with app.app_context(), get_db().read_session() as session:
+        found = results.questionnaire_results(session, "offender-manager", viewer="staff", threshold=1)
+    gender = next(q for q in found.questions if q.code == "about_gender")
+    assert dict(gender.exclusions)["not_asked"] == 1  # declined the section
+    assert dict(gender.exclusions)["skipped"] == 1  # offered it, left the question blank

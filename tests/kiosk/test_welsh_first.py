@@ -86,3 +86,19 @@ def test_the_printed_form_sets_neither_language_in_italics(new_context, live_ser
     for media in ("print", "screen"):
         page.emulate_media(media=media)
         assert page.evaluate("() => getComputedStyle(document.querySelector('.app-paper [lang=cy]')).fontStyle") == "normal"
+
+
+def test_a_kiosk_response_that_declined_questions_about_you_counts_them_as_not_asked(app, client, enrol, demo_data):
+    from feedback import get_db, results
+
+    from .test_sync import HEADERS, queued
+
+    new = enrol("young-people", site="Birmingham YOT", inspection="cci-2011-birmingham")
+    bind(client, new.path())
+    assert client.post("/kiosk/api/responses", json=queued(), headers=HEADERS).status_code == 201
+    offered = queued(include_about_you=True)
+    assert client.post("/kiosk/api/responses", json=offered, headers=HEADERS).status_code == 201
+    with app.app_context(), get_db().read_session() as session:
+        found = results.questionnaire_results(session, "young-people", viewer="staff", threshold=1)
+    age = dict(next(q for q in found.questions if q.code == "about_age").exclusions)
+    assert (age["not_asked"], age["skipped"]) == (1, 1)

@@ -10,6 +10,10 @@ from typing import Any, Literal
 # Text is declared with lazy gettext so it is translated when shown, in the reader's language.
 Text = Any
 
+# Stored as an answer row when a respondent declines the "About you" section, so that its
+# questions count them as not asked rather than as skipped.
+ABOUT_YOU_DECLINED = ("about_you", "declined")
+
 SINGLE = "single"
 MULTIPLE = "multiple"
 FREE_TEXT = "text"
