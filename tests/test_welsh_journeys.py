@@ -57,12 +57,12 @@ def test_every_page_of_a_welsh_journey_is_welsh(browser, demo_data, definition):
 
 
 def test_every_welsh_kiosk_screen_is_welsh(client, app, db, demo_data):
-    from tests.kiosk.conftest import STAFF_PASSWORD  # noqa: F401  (the kiosk fixtures' module)
-    from tests.kiosk.test_enrolment import bind
+    from sqlalchemy import select
 
     from feedback import kiosk
     from feedback.models import Inspection
-    from sqlalchemy import select
+    from tests.kiosk.conftest import STAFF_PASSWORD  # noqa: F401  (the kiosk fixtures' module)
+    from tests.kiosk.test_enrolment import bind
 
     for definition in kiosk.kiosk_questionnaires():
         inspection = db.execute(select(Inspection).where(Inspection.code == inspection_for(definition))).scalar_one()

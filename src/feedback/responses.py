@@ -17,7 +17,13 @@ from .counting import STORED
 from .invitations import claim_single_use
 from .models import Draft, Inspection, Invitation, Response
 from .questionnaire_store import current_version, current_version_id
-from .questionnaires import ABOUT_YOU_DECLINED, FREE_TEXT, MULTIPLE, Question, QuestionnaireDefinition
+from .questionnaires import (
+    ABOUT_YOU_DECLINED,
+    FREE_TEXT,
+    MULTIPLE,
+    Question,
+    QuestionnaireDefinition,
+)
 from .slack.alerts import queue_alerts
 from .tokens import new_token
 

@@ -16,7 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
-from ..questionnaires import ABOUT_YOU_DECLINED, FREE_TEXT, MULTIPLE, Question, QuestionnaireDefinition
+from ..questionnaires import (
+    ABOUT_YOU_DECLINED,
+    FREE_TEXT,
+    MULTIPLE,
+    Question,
+    QuestionnaireDefinition,
+)
 from .arithmetic import percent, points
 from .suppression import hidden_groups
 
