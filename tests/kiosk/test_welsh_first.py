@@ -102,3 +102,33 @@ def test_a_kiosk_response_that_declined_questions_about_you_counts_them_as_not_a
         found = results.questionnaire_results(session, "young-people", viewer="staff", threshold=1)
     age = dict(next(q for q in found.questions if q.code == "about_age").exclusions)
     assert (age["not_asked"], age["skipped"]) == (1, 1)
+
+
+@pytest.mark.browser
+@ONE_BACKEND
+@pytest.mark.parametrize("language, not_answered", [("en", "Not answered"), ("cy", "Heb ei ateb")])
+def test_the_kiosk_check_screen_says_when_every_question_about_you_was_left(new_context, live_server, enrol,
+                                                                           language, not_answered):
+    from .helpers import Tap, enrol_tablet
+
+    new = enrol("young-people")
+    page = new_context(has_touch=True).new_page()
+    enrol_tablet(page, live_server, new)
+    driver = Tap(page)
+    driver.choose_language(language)
+    driver.begin()
+    for _ in range(3):
+        driver.choose("yes")
+        driver.go_on()
+    driver.go_on()  # no comment
+    driver.choose("yes")  # answer the questions about me...
+    driver.go_on()
+    for _ in range(4):
+        driver.go_on()  # ...but leave every one
+    assert page.locator("[data-action=send]").is_visible()
+    rows = page.evaluate("""() => [...document.querySelectorAll('#kiosk-screen [data-row-for]')]
+        .filter((row) => !row.hidden).map((row) => [row.dataset.rowFor, row.querySelector('[data-answer-for]').textContent])""")
+    codes = [code for code, _ in rows]
+    assert codes.index("about-you") < codes.index("about_gender")
+    assert dict(rows)["about-you"] == not_answered
+    assert page.locator("#kiosk-screen .govuk-caption-l, #kiosk-screen .govuk-caption-m").count() == 0
