@@ -239,3 +239,11 @@ def test_people_who_declined_questions_about_you_are_counted_as_not_asked(browse
     gender = next(q for q in found.questions if q.code == "about_gender")
     assert dict(gender.exclusions)["not_asked"] == 1  # declined the section
     assert dict(gender.exclusions)["skipped"] == 1  # offered it, left the question blank
+
+
+def test_inspections_are_found_by_their_welsh_title(staff):
+    page = staff.get("/staff/inspections?lang=cy&q=Byrddau+Lleol")
+    assert [text_of(a) for a in page.soup.select("main table a")] == []  # mutated in the title: "Fyrddau"
+    page = staff.get("/staff/inspections?lang=cy&q=Fyrddau+Lleol")
+    assert [text_of(a) for a in page.soup.select("main table a")] == [
+        "Arolygiad ar y cyd o Fyrddau Lleol Diogelu Plant yng Nghymru"]

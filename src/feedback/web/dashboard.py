@@ -263,6 +263,7 @@ def inspections():
             Organisation.name.ilike(pattern, escape="\\")
             | Organisation.name_cy.ilike(pattern, escape="\\")
             | Inspection.title.ilike(pattern, escape="\\")
+            | Inspection.title_cy.ilike(pattern, escape="\\")
             | Inspection.code.ilike(pattern, escape="\\")
         )
     found = db_session().scalars(query.limit(200)).all()
