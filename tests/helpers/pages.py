@@ -134,7 +134,7 @@ def known_english() -> frozenset[str]:
                 continue  # placeholders are filled in; the same in both languages is not English only
             known.add(" ".join(english.split()))
     known.update(o.name for o in catalogue.ORGANISATIONS if o.name != o.name_cy)
-    known.update(i.title for i in catalogue.INSPECTIONS if i.title and i.title != i.title_cy)
+    known.update(i.title for i in catalogue.INSPECTIONS if i.title and i.title != getattr(i, "title_cy", None))
     return frozenset(known)
 
 
