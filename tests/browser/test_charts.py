@@ -67,3 +67,32 @@ def test_each_question_has_a_small_trend_over_the_business_years(phone, live_ser
     assert [row.split(" ")[0] for row in years] == ["2010–11", "2011–12"]
     assert years[-1].endswith("94%")
     assert trend.get_attribute("role") == "group"
+
+
+@pytest.fixture
+def axe_staff(chromium, live_server, runner, demo_returns):
+    result = runner.invoke(args=["users", "add", "analyst@justice.gov.uk", "--role", "analyst", "--password-stdin"],
+                           input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    context = chromium.new_context(bypass_csp=True, **PHONE)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto(live_server("/staff/sign-in?next=/staff/"))
+    page.locator("#email").fill("analyst@justice.gov.uk")
+    page.locator("#password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_results_comments_and_inspections_pass_axe(axe_staff, live_server, language):
+    from .helpers import axe_violations
+
+    found = {}
+    for path in ("/staff/results/offender-manager?period=2011-12", "/staff/results/adult-service-user?period=2011-12",
+                 "/staff/results/post-inspection-evaluation/comments?period=2011-12", "/staff/inspections"):
+        axe_staff.goto(live_server(f"{path}{'&' if '?' in path else '?'}lang={language}"))
+        found[path] = axe_violations(axe_staff)
+    assert not any(found.values()), {p: [(v["id"], v["nodes"][:2]) for v in vs] for p, vs in found.items() if vs}
