@@ -42,8 +42,9 @@ def test_questionnaire_page_has_a_chart_and_its_table(staff_browser):
     assert heading is not None
     figure = heading.find_next("p").get_text(" ", strip=True)
     assert figure.startswith("89% definitely") and "a further 10% reasonable attention" in figure
-    svg = heading.find_next("svg")
-    assert svg["role"] == "img" and svg.find("title").get_text() == heading.get_text(strip=True)
+    chart = heading.find_next(class_="app-chart", role="img")
+    title = chart.find(id=chart["aria-labelledby"])
+    assert title.get_text() == heading.get_text(strip=True)
     table = heading.find_next("table")
     shares = [td.get_text(strip=True) for td in table.select("tbody td.govuk-table__cell--numeric")][1::2]
     assert shares[0] == "89%" and shares[1] == "10%"

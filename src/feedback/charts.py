@@ -23,35 +23,30 @@ class Bar:
     colour: str = BAR
 
 
-def bar_chart(chart_id: str, title: str, bars: list[Bar], width: int = 640) -> Markup:
-    """Draw horizontal bars from 0 to 100%; suppressed bars are left empty and say so."""
-    label_width = 260
-    value_width = 90
-    bar_area = width - label_width - value_width
-    row = 34
-    height = row * len(bars) + 10
+def bar_chart(chart_id: str, title: str, bars: list[Bar], small: bool = False) -> Markup:
+    """Draw horizontal bars from 0 to 100%; suppressed bars are left empty and say so.
+
+    Labels and figures are HTML text in the page's own font, so they keep their size on a
+    phone; only the bars are drawn in SVG (no inline styles, which the CSP forbids).
+    """
+    classes = "app-chart app-chart--small govuk-body" if small else "app-chart govuk-body"
+    # A full chart has its table beside it, so it is one image; a small one is read as text.
+    role = "group" if small else "img"
     parts = [
-        f'<svg class="app-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-labelledby="{chart_id}-title" focusable="false">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<div class="{classes}" id="{chart_id}" role="{role}" aria-labelledby="{chart_id}-title">',
+        f'<p class="govuk-visually-hidden" id="{chart_id}-title">{escape(title)}</p>',
     ]
-    for index, bar in enumerate(bars):
-        y = 5 + index * row
+    for bar in bars:
+        length = 0 if bar.percent is None else max(0, min(bar.percent, 100))
         parts.append(
-            f'<text x="{label_width - 10}" y="{y + 21}" text-anchor="end" fill="{TEXT}" '
-            f'font-size="16">{escape(_shorten(bar.label, 32))}</text>'
+            '<div class="app-chart__row">'
+            f'<span class="app-chart__label">{escape(bar.label)}</span>'
+            '<svg class="app-chart__bar" viewBox="0 0 100 10" preserveAspectRatio="none" '
+            'aria-hidden="true" focusable="false">'
+            f'<rect width="100" height="10" fill="{TRACK}"/>'
+            f'<rect width="{length}" height="10" fill="{bar.colour}"/></svg>'
+            f'<span class="app-chart__value">{escape(bar.value_text)}</span>'
+            "</div>"
         )
-        parts.append(f'<rect x="{label_width}" y="{y + 4}" width="{bar_area}" height="24" fill="{TRACK}"/>')
-        if bar.percent is not None:
-            length = round(bar_area * max(0, min(bar.percent, 100)) / 100)
-            parts.append(f'<rect x="{label_width}" y="{y + 4}" width="{length}" height="24" fill="{bar.colour}"/>')
-        parts.append(
-            f'<text x="{label_width + bar_area + 8}" y="{y + 21}" fill="{TEXT}" font-size="16" '
-            f'font-weight="700">{escape(bar.value_text)}</text>'
-        )
-    parts.append("</svg>")
+    parts.append("</div>")
     return Markup("".join(parts))
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

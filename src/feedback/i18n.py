@@ -17,14 +17,27 @@ UK_TIME = ZoneInfo("Europe/London")
 SESSION_KEY = "lang"
 
 
+# A respondent's form carries the language it was shown in (JOURNEY_FIELD): if the session
+# cookie is lost mid-journey, the page that says so comes back in that language.
+JOURNEY_FIELD = "lang"
+
+
 def select_locale() -> str:
-    """Pick the request's locale: an explicit choice, then the browser's preference.
+    """Pick the request's locale.
+
+    In order: `?lang=` in the address; the choice kept in the session; the language of the
+    form being posted (its `lang` field, for when the session is lost); the browser's
+    preference (Accept-Language); English.
 
     Outside a request (commands, the worker) text is in English.
     """
     if not has_request_context():
         return LANGUAGES["en"]
     chosen = request.args.get("lang") or session.get(SESSION_KEY)
+    if chosen not in LANGUAGES and request.method == "POST" and request.mimetype in (
+        "application/x-www-form-urlencoded", "multipart/form-data"
+    ):
+        chosen = request.form.get(JOURNEY_FIELD)
     if chosen in LANGUAGES:
         return LANGUAGES[chosen]
     best = request.accept_languages.best_match(["en-GB", "en", "cy"], default="en")

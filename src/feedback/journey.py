@@ -46,9 +46,3 @@ def step_after_change(
             return page
     return CHECK
 
-
-def section_of(definition: QuestionnaireDefinition, pages: list[str], code: str) -> list[str]:
-    """Return the questions of the section a page is in: the main questions or "About you"."""
-    about_you = {q.code for q in definition.about_you}
-    in_about_you = code in about_you
-    return [p for p in pages if p not in (ABOUT_YOU, CHECK) and (p in about_you) == in_about_you]

@@ -357,6 +357,7 @@ def store_queued(
             device_id=tablet.id,
             now=finished,
             on_stored=lambda _response_id: _seen(session, tablet, now),
+            declined_about_you=not include_about_you,
         )
     except responses.DeviceRevoked:
         senders.pop(tablet.digest, None)

@@ -63,20 +63,26 @@ def enrol(questionnaire_code: str, site: str, inspection_ref: str | None, days: 
         except kiosk.KioskError as error:
             raise click.UsageError(str(error)) from None
         link = enrolment_link(new.path())
+        if svg_path is not None:
+            try:
+                qr_code(link).save(str(svg_path), kind="svg", scale=8, border=4, title="Kiosk enrolment")
+            except OSError as error:
+                # Nothing printed and nothing kept: the session rolls back.
+                raise click.ClickException(f"cannot write the QR code to {svg_path}: {error.strerror}; "
+                                           "no tablet was enrolled") from None
+        # The tablet is saved before its link is printed: a link on the screen always works,
+        # even if the output is cut short (piped into head, say).
+        session.commit()
         with force_locale("en_GB"):
             expires = format_day(new.device.enrolment_expires_at, "en")
-        click.echo(link)
-        click.echo(qr_text(link), nl=False)
-        if svg_path is not None:
-            qr_code(link).save(str(svg_path), kind="svg", scale=8, border=4, title="Kiosk enrolment")
-        click.echo(f"Staff PIN to leave kiosk mode: {new.pin}")
         where = f" for {inspection.display_name('en')} ({inspection.code})" if inspection else ""
-        click.echo(
-            f"Device {new.device.id}: {questionnaire_code} at {new.device.site}{where}. "
-            f"Open the link on the tablet by {expires}; it works once. "
-            "Keep the PIN: it is not shown again.",
-            err=True,
-        )
+        summary = (f"Device {new.device.id}: {questionnaire_code} at {new.device.site}{where}. "
+                   f"Open the link on the tablet by {expires}; it works once. "
+                   "Keep the PIN: it is not shown again.")
+    click.echo(link)
+    click.echo(qr_text(link), nl=False)
+    click.echo(f"Staff PIN to leave kiosk mode: {new.pin}")
+    click.echo(summary, err=True)
 
 
 @kiosk_group.command("list")

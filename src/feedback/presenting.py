@@ -34,7 +34,11 @@ def percent_text(value: int) -> str:
 
 def positive_words(question: Question) -> str:
     words = POSITIVE_WORDS.get(question.scale.code)
-    return str(words) if words is not None else _("yes")
+    if words is not None:
+        return str(words)
+    # The question's own yes, which in Welsh echoes its verb: "34% oes", "86% do".
+    positive = next((o for o in question.scale.options if o.positive), None)
+    return str(positive.label).lower() if positive is not None else _("yes")
 
 
 def beside_words(question: Question) -> str:

@@ -17,7 +17,13 @@ from .counting import STORED
 from .invitations import claim_single_use
 from .models import Draft, Inspection, Invitation, Response
 from .questionnaire_store import current_version, current_version_id
-from .questionnaires import FREE_TEXT, MULTIPLE, Question, QuestionnaireDefinition
+from .questionnaires import (
+    ABOUT_YOU_DECLINED,
+    FREE_TEXT,
+    MULTIPLE,
+    Question,
+    QuestionnaireDefinition,
+)
 from .slack.alerts import queue_alerts
 from .tokens import new_token
 
@@ -153,6 +159,7 @@ def submit(session: Session, draft: Draft, language: str, now: datetime | None =
         invitation=draft.invitation,
         now=now,
         on_stored=lambda response_id: setattr(draft, "response_id", response_id),
+        declined_about_you=draft.include_about_you is False,
     )
     return response
 
@@ -199,6 +206,7 @@ def store_response(
     device_id: int | None = None,
     now: datetime | None = None,
     on_stored: Callable[[int], None] | None = None,
+    declined_about_you: bool = False,
 ) -> StoredResponse:
     """Store checked answers as one response and commit; the same key never stores twice.
 
@@ -227,6 +235,8 @@ def store_response(
         "counted": False,
     }
     pairs = list(answer_pairs(definition, answers))
+    if declined_about_you and definition.about_you:
+        pairs.append((*ABOUT_YOU_DECLINED, None))
     # All made ready before the first statement: on SQLite the write lock is held from there.
     response_id = _insert_with_answers(session.connection(), response, pairs)
     if response_id is None:

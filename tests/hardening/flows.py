@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from feedback import questionnaires
 from feedback.models import Answer, Response
-from feedback.questionnaires import FREE_TEXT
+from feedback.questionnaires import ABOUT_YOU_DECLINED, FREE_TEXT
 from tests.helpers.pages import Browser, parse
 
 # The questionnaires an invitation link can open (the others are answered on kiosks or paper).
@@ -90,5 +90,7 @@ def stored_answers(db, key: str) -> dict[str, list[Answer]]:
     response = db.execute(select(Response).where(Response.submission_key == key)).scalar_one()
     found: dict[str, list[Answer]] = {}
     for answer in response.answers:
+        if (answer.question_code, answer.value) == ABOUT_YOU_DECLINED:
+            continue  # not an answer: the note that the "About you" section was declined
         found.setdefault(answer.question_code, []).append(answer)
     return found

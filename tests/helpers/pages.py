@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -100,6 +102,57 @@ def check_invariants(page: Page) -> None:
             assert form.find("input", {"name": "csrf_token"}), "a POST form without a CSRF token"
     for tag in soup.select("[lang]"):
         assert tag["lang"] in {"en", "cy"}, tag
+    if page.lang == "cy":
+        unmarked = unmarked_english(soup)
+        assert not unmarked, f"English on a Welsh page without lang=\"en\": {unmarked[:5]}"
+
+
+CATALOGUE = Path(__file__).parents[2] / "translations" / "cy" / "LC_MESSAGES" / "messages.po"
+# Not checked: text a browser does not show as prose, and <option>s (a select's options are
+# often names straight from the database; pages mark them with lang where they can).
+UNCHECKED = {"script", "style", "template", "title", "option", "noscript"}
+
+
+@lru_cache(maxsize=1)
+def known_english() -> frozenset[str]:
+    """Whole English texts the service shows: every message the catalogue translates into
+    something else, and the English names of the demo organisations and inspections."""
+    from babel.messages.pofile import read_po
+
+    from feedback.demo import catalogue
+
+    with CATALOGUE.open("rb") as po:
+        messages = read_po(po, locale="cy")
+    known = set()
+    for message in messages:
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for english in ids:
+            if "%" in english or len(english) < 3 or english in strings:
+                continue  # placeholders are filled in; the same in both languages is not English only
+            known.add(" ".join(english.split()))
+    known.update(o.name for o in catalogue.ORGANISATIONS if o.name != o.name_cy)
+    known.update(i.title for i in catalogue.INSPECTIONS if i.title and i.title != getattr(i, "title_cy", None))
+    return frozenset(known)
+
+
+def unmarked_english(soup: BeautifulSoup) -> list[str]:
+    """Return texts on a Welsh page that are known English and not inside a lang="en" element."""
+    english = known_english()
+    found = []
+    for text in soup.find_all(string=True):
+        words = " ".join(text.split())
+        if not words or words not in english:
+            continue
+        parents = list(text.parents)
+        if any(p.name in UNCHECKED for p in parents):
+            continue
+        marked = next((p.get("lang") for p in parents if p.name and p.get("lang")), None)
+        if marked != "en":
+            found.append(words)
+    return found
 
 
 def parse(response, check: bool = True) -> Page:

@@ -200,3 +200,39 @@ def test_five_wrong_pins_lock_the_pin_for_a_while(client, enrol, db):
         page = browser.submit({"pin": wrong})
     assert "Too many wrong PINs" in page.error_summary()[0][0]
     assert "Too many wrong PINs" in browser.submit({"pin": new.pin}).error_summary()[0][0]
+
+
+def test_kiosk_enrol_with_an_unwritable_svg_path_prints_no_link_and_keeps_no_tablet(runner, db, tmp_path):
+    svg = tmp_path / "no-such-folder" / "qr.svg"
+    result = runner.invoke(args=[
+        "kiosk", "enrol", "--questionnaire", "young-people", "--site", "Cardiff YOT", "--svg", str(svg),
+    ])
+    assert result.exit_code != 0
+    assert "/kiosk/enrol/" not in result.output and "PIN" not in result.output
+    assert f"cannot write the QR code to {svg}" in result.output
+    assert db.execute(select(Device)).scalars().all() == []
+
+
+def test_kiosk_enrol_saves_the_tablet_before_it_prints_the_link(runner, db, monkeypatch):
+    """Output cut short after the link (`| head -1`) still leaves a link that works."""
+    import click
+
+    from feedback import kiosk_cli
+
+    printed = []
+
+    def echo_then_pipe_closes(message=None, **kwargs):
+        if printed:
+            raise BrokenPipeError()
+        db.expire_all()
+        printed.append((message, db.execute(select(Device)).scalars().all()))
+
+    monkeypatch.setattr(kiosk_cli.click, "echo", echo_then_pipe_closes)
+    result = runner.invoke(args=["kiosk", "enrol", "--questionnaire", "young-people", "--site", "Cardiff YOT"])
+    assert isinstance(result.exception, BrokenPipeError)
+    monkeypatch.setattr(kiosk_cli.click, "echo", click.echo)
+    [(link, devices_when_printed)] = printed
+    assert "/kiosk/enrol/" in link
+    assert [d.enrolment_hash for d in devices_when_printed] == [hash_token(link.rsplit("/", 1)[1])]
+    db.commit()
+    assert db.execute(select(Device)).scalar_one().enrolment_hash == hash_token(link.rsplit("/", 1)[1])

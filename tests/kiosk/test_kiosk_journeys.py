@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from feedback.questionnaires import ABOUT_YOU_DECLINED
+
 from .helpers import (
     ONE_BACKEND,
     SHELL,
@@ -79,6 +81,8 @@ def expected_rows(plan) -> list[tuple[str, str, str | None]]:
             rows += [(code, v, None) for v in value]
         elif how == "write":
             rows.append((code, "text", value))
+    if about is None:
+        rows.append((*ABOUT_YOU_DECLINED, None))  # declined: its questions count them as not asked
     return sorted(rows)
 
 

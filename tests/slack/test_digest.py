@@ -34,8 +34,8 @@ def figures_in(text: str) -> dict[str, dict]:
         heading = HEADING.search(line)
         if heading and not line.startswith("•"):
             current = found.setdefault(heading["code"], {"responses": None, "figures": []})
-            count = re.search(r"(\d+) (?:responses?|ymateb)", line)
-            current["responses"] = int(count[1]) if count else None
+            count = re.search(r"(\d[\d,]*) (?:responses?|ymateb)", line)  # grouped: 1,008
+            current["responses"] = int(count[1].replace(",", "")) if count else None
             continue
         if current is None or not line.strip():
             continue
@@ -220,7 +220,7 @@ def test_the_default_period_is_last_week_and_new_responses_follow_the_last_diges
         message = digest.render(found, "en", BASE_URL)
     text = message.text
     assert "New responses are counted from 1 March 2012, the day of the last digest." in text
-    assert re.search(r"Young people: 2189 responses · \d+ new since 1 March 2012", text)
+    assert re.search(r"Young people: 2,189 responses · \d+ new since 1 March 2012", text)
 
 
 def test_very_long_lists_keep_within_block_kit_limits(app, demo_returns):

@@ -66,6 +66,7 @@ class Inspection:
     fieldwork_end: date
     published: date | None  # first day of the publication month; None if not in the report
     title: str | None  # thematic title as Appendix D writes it, else None
+    title_cy: str | None = None  # the thematic title in Welsh
 
 
 REGIONS: tuple[Region, ...] = (
@@ -251,10 +252,10 @@ def _cci(org: str, month: str) -> Inspection:
     return _report("CCI", f"yot-{org}", month)
 
 
-def _thematic(slug: str, title: str, month: str) -> Inspection:
+def _thematic(slug: str, title: str, month: str, title_cy: str) -> Inspection:
     start, end, published = _fieldwork(month, weeks=4)
     return Inspection(f"thematic-{start.year}-{slug}", None, "THEMATIC", start, end, published,
-                      title)
+                      title, title_cy)
 
 
 INSPECTIONS: tuple[Inspection, ...] = (
@@ -359,24 +360,38 @@ INSPECTIONS: tuple[Inspection, ...] = (
     _thematic("to-get-the-best-results",
               "To get the best results: A joint inspection of Offending Behaviour, Health and "
               "Education, Training & Employment Interventions in Youth Offending work in "
-              "England and Wales", "2011-06"),
+              "England and Wales", "2011-06",
+              "Er mwyn cael y canlyniadau gorau: Arolygiad ar y cyd o ymyriadau ar ymddygiad troseddu, "
+              "iechyd, ac addysg, hyfforddiant a chyflogaeth yng ngwaith troseddau ieuenctid yng "
+              "Nghymru a Lloegr"),
     _thematic("reactions",
               "A joint inspection: ReActions – A third review of healthcare in the community "
-              "for young people who offend", "2011-07"),
+              "for young people who offend", "2011-07",
+              "Arolygiad ar y cyd: ReActions – Trydydd adolygiad o ofal iechyd yn y gymuned i bobl "
+              "ifanc sy'n troseddu"),
     _thematic("lscbs-in-wales",
-              "Joint Inspection of Local Safeguarding Children Boards in Wales", "2011-10"),
+              "Joint Inspection of Local Safeguarding Children Boards in Wales", "2011-10",
+              "Arolygiad ar y cyd o Fyrddau Lleol Diogelu Plant yng Nghymru"),
     _thematic("equal-but-different",
               "Equal but different? An inspection of the use of alternatives to custody for "
-              "women offenders", "2011-10"),
+              "women offenders", "2011-10",
+              "Cyfartal ond gwahanol? Arolygiad o'r defnydd o ddewisiadau eraill yn lle carchar i "
+              "fenywod sy'n troseddu"),
     _thematic("putting-the-pieces-together",
               "Putting the pieces together - An inspection of Multi-Agency Public Protection "
-              "Arrangements", "2011-11"),
+              "Arrangements", "2011-11",
+              "Rhoi'r darnau at ei gilydd – Arolygiad o'r Trefniadau Amlasiantaethol Diogelu'r "
+              "Cyhoedd"),
     _thematic("pembrokeshire",
               "Joint inspectorates' review of inter-agency arrangements and practice to "
-              "safeguard and protect children in Pembrokeshire", "2011-11"),
+              "safeguard and protect children in Pembrokeshire", "2011-11",
+              "Adolygiad gan yr arolygiaethau ar y cyd o drefniadau ac arferion rhyngasiantaethol i "
+              "ddiogelu ac amddiffyn plant yn Sir Benfro"),
     _thematic("whos-looking-out-for-the-children",
               "Who's looking out for the children? A joint inspection of Appropriate Adult "
-              "provision and children in detention after charge", "2011-12"),
+              "provision and children in detention after charge", "2011-12",
+              "Pwy sy'n gofalu am y plant? Arolygiad ar y cyd o'r ddarpariaeth Oedolion Priodol a "
+              "phlant yn y ddalfa ar ôl eu cyhuddo"),
     # --- 2012–13: Short Quality Screening, from September 2012 (¶3.22, ¶6.4) ---
     # Not named in the 2011–12 report; added so the demo has Welsh youth services.
     # Dates are illustrative only: a three-day visit in the autumn of 2012.

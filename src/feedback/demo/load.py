@@ -77,6 +77,7 @@ def load_catalogue(session: Session) -> dict[str, int]:
                     organisation=organisations.get(item.organisation) if item.organisation else None,
                     programme=programmes[item.programme],
                     title=item.title,
+                    title_cy=item.title_cy,
                     fieldwork_start=item.fieldwork_start,
                     fieldwork_end=item.fieldwork_end,
                     published_on=item.published,

@@ -1,9 +1,19 @@
 """Questionnaire definitions: the single source for forms, validation and results."""
 
 from .definitions import ALL, BY_CODE, get
-from .model import FREE_TEXT, MULTIPLE, SINGLE, Condition, Option, Question, QuestionnaireDefinition, Scale
+from .model import (
+    ABOUT_YOU_DECLINED,
+    FREE_TEXT,
+    MULTIPLE,
+    SINGLE,
+    Condition,
+    Option,
+    Question,
+    QuestionnaireDefinition,
+    Scale,
+)
 
 __all__ = [
-    "ALL", "BY_CODE", "get", "FREE_TEXT", "MULTIPLE", "SINGLE", "Condition", "Option",
+    "ABOUT_YOU_DECLINED", "ALL", "BY_CODE", "get", "FREE_TEXT", "MULTIPLE", "SINGLE", "Condition", "Option",
     "Question", "QuestionnaireDefinition", "Scale",
 ]

@@ -22,6 +22,7 @@ GENDER = Question(
         ),
     ),
     optional=True,
+    topic=_l("your sex or gender"),
 )
 
 ETHNIC_GROUP = Question(
@@ -40,6 +41,7 @@ ETHNIC_GROUP = Question(
         ),
     ),
     optional=True,
+    topic=_l("your ethnic group"),
 )
 
 DISABILITY = Question(
@@ -56,6 +58,7 @@ DISABILITY = Question(
     ),
     hint=_l("For example, a long-term physical or mental health condition that affects your day-to-day life."),
     optional=True,
+    topic=_l("whether you have a disability"),
 )
 
 AGE_ADULT = Question(
@@ -75,6 +78,7 @@ AGE_ADULT = Question(
         ),
     ),
     optional=True,
+    topic=_l("your age"),
 )
 
 AGE_CHILD = Question(
@@ -92,6 +96,7 @@ AGE_CHILD = Question(
         ),
     ),
     optional=True,
+    topic=_l("your age"),
 )
 
 SEXUAL_ORIENTATION = Question(
@@ -109,6 +114,7 @@ SEXUAL_ORIENTATION = Question(
         ),
     ),
     optional=True,
+    topic=_l("your sexual orientation"),
 )
 
 ADULT = (GENDER, ETHNIC_GROUP, DISABILITY, AGE_ADULT, SEXUAL_ORIENTATION)

@@ -8,6 +8,7 @@ were given against. Paragraph numbers (¶) point into the 2011–12 annual repor
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 
 from . import about_you
 from .model import Condition, Option, Question, QuestionnaireDefinition
@@ -333,19 +334,19 @@ YOUNG_PEOPLE = QuestionnaireDefinition(
             "less_likely",
             _l("Are you less likely to offend because of your work with the YOT?"),
             YES_NO_AM,
-            error=_l("Choose yes or no"),
+            error=_lp("error for a question about yourself: are you", "Choose yes or no"),
         ),
         Question(
             "life_better",
             _l("Has your life got better because of your work with the YOT?"),
             YES_NO_IS,
-            error=_l("Choose yes or no"),
+            error=_lp("error for a question about one thing: has it", "Choose yes or no"),
         ),
         Question(
             "easy_to_understand",
             _l("Did your YOT worker make it easy to understand how they could help you?"),
             YES_NO_DID,
-            error=_l("Choose yes or no"),
+            error=_lp("error for a question in the past tense: did", "Choose yes or no"),
         ),
         comments(_l("Is there anything else you want to tell us?")),
     ),

@@ -10,6 +10,10 @@ from typing import Any, Literal
 # Text is declared with lazy gettext so it is translated when shown, in the reader's language.
 Text = Any
 
+# Stored as an answer row when a respondent declines the "About you" section, so that its
+# questions count them as not asked rather than as skipped.
+ABOUT_YOU_DECLINED = ("about_you", "declined")
+
 SINGLE = "single"
 MULTIPLE = "multiple"
 FREE_TEXT = "text"
@@ -64,6 +68,7 @@ class Question:
     optional: bool = False
     asked_if: Condition | None = None
     max_length: int = 2000
+    topic: Text = None  # an "About you" question's subject, listed where the section is offered
 
     @property
     def kind(self) -> str:

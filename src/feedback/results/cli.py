@@ -54,14 +54,14 @@ def describe(question: QuestionResult) -> str:
     if question.kind == "multiple":
         shares = ", ".join(f"{_word(o.option)} {o.percent}%" for o in question.distribution
                            if o.count)
-        return f"{shares} of {question.mentions} mentions (n={question.n})"
+        return f"{shares} of {question.mentions:,} mentions (n={question.n:,})"
     if question.positive_percent is None:
         shares = ", ".join(f"{_word(o.option)} {o.percent}%" for o in question.distribution)
-        return f"{shares} (n={question.n})"
+        return f"{shares} (n={question.n:,})"
     line = f"{question.positive_percent}% {_words(question.positive_options)}"
     if question.beside_percent is not None:
         line += f"; a further {question.beside_percent}% {_words(question.beside_options)}"
-    line += f" (n={question.n})"
+    line += f" (n={question.n:,})"
     if question.change_points is not None:
         change = question.change_points
         line += f", {change:+d} {'point' if abs(change) == 1 else 'points'} on the previous period"
@@ -73,7 +73,7 @@ def _heading(results: QuestionnaireResults, title: str) -> str:
     when = period["label"] if period else "all time"
     if results.suppressed:
         return f"{title}, {when}: too few responses to show"
-    return f"{title}, {when}: {results.responses} {'response' if results.responses == 1 else 'responses'}"
+    return f"{title}, {when}: {results.responses:,} {'response' if results.responses == 1 else 'responses'}"
 
 
 def _print_results(results: QuestionnaireResults, title: str, indent: str = "") -> None:

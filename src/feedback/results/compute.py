@@ -16,7 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
-from ..questionnaires import FREE_TEXT, MULTIPLE, Question, QuestionnaireDefinition
+from ..questionnaires import (
+    ABOUT_YOU_DECLINED,
+    FREE_TEXT,
+    MULTIPLE,
+    Question,
+    QuestionnaireDefinition,
+)
 from .arithmetic import percent, points
 from .suppression import hidden_groups
 
@@ -148,6 +154,9 @@ def _asked(question: Question, definition: QuestionnaireDefinition, counts: Coun
     else:
         asked = sum(n for version_id, n in counts.responses_by_version.items()
                     if question.code in versions.questions.get(version_id, frozenset()))
+    if any(q.code == question.code for q in definition.about_you):
+        # Those who declined the section were not asked its questions.
+        asked -= counts.values.get(ABOUT_YOU_DECLINED, 0)
     rule = question.asked_if
     if rule is not None:
         depends_on = definition.question(rule.question)

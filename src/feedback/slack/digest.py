@@ -146,7 +146,8 @@ def figures(definition: QuestionnaireDefinition, results: QuestionnaireResults) 
 def responses_text(results: QuestionnaireResults) -> str:
     if results.suppressed:
         return _("Too few responses to show figures.")
-    return ngettext("%(num)d response", "%(num)d responses", results.responses or 0)
+    count = results.responses or 0
+    return ngettext("%(count)s response", "%(count)s responses", count, count=presenting.number(count))
 
 
 def new_text(new: QuestionnaireResults | None, since: date | None, language: str) -> str | None:
@@ -155,7 +156,9 @@ def new_text(new: QuestionnaireResults | None, since: date | None, language: str
     day = format_day(since, language)
     if new.suppressed:
         return _("too few new since %(date)s to show", date=day)
-    return ngettext("%(num)d new since %(date)s", "%(num)d new since %(date)s", new.responses or 0, date=day)
+    count = new.responses or 0
+    return ngettext("%(count)s new since %(date)s", "%(count)s new since %(date)s", count, date=day,
+                    count=presenting.number(count))
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,15 @@ from ..operations import inspections as inspection_ops
 from ..questionnaires import FREE_TEXT, MULTIPLE, QuestionnaireDefinition
 from ..results import FilterError, Filters, Period, PeriodError, parse_period
 from ..results.periods import business_year_of
+from ..results.trend import business_year_trend
 from .auth import staff_required
 
 bp = Blueprint("dashboard", __name__, url_prefix="/staff")
 
 CHANNEL_NAMES = {"web": _l("Web link"), "kiosk": _l("Kiosk"), "paper": _l("Paper")}
 LANGUAGE_NAMES = {"en": _l("English"), "cy": _l("Welsh")}
+# Whole phrases, not "Written in %s": Welsh mutates the language's name after "yn".
+WRITTEN_IN = {"en": _l("Written in English"), "cy": _l("Written in Welsh")}
 FILTER_NAMES = ("period", "programme", "region", "organisation", "inspection", "channel", "language")
 BREAKDOWNS = {
     "region": _l("Region"),
@@ -137,6 +140,26 @@ def question_chart(chart_id: str, question, result) -> str | None:
     return bar_chart(chart_id, str(question.text), bars)
 
 
+def trend_chart(chart_id: str, question, trend) -> str | None:
+    """Draw a question's positive figure in each business year; None where there is no figure."""
+    if question.kind in (FREE_TEXT, MULTIPLE) or len(trend) < 2:
+        return None
+    bars = []
+    for year, found in trend:
+        result = next((r for r in found.questions if r.code == question.code), None)
+        if found.suppressed or result is None or result.suppressed:
+            bars.append(Bar(year.label, None, _("Not shown")))
+        elif result.positive_percent is None:
+            bars.append(Bar(year.label, None, _("No answers")))
+        else:
+            bars.append(Bar(year.label, result.positive_percent, presenting.percent_text(result.positive_percent), POSITIVE))
+    if all(bar.percent is None for bar in bars):
+        return None
+    title = _("%(question)s: %(words)s, by business year", question=question.text,
+              words=presenting.positive_words(question))
+    return bar_chart(chart_id, title, bars, small=True)
+
+
 @bp.route("/")
 @staff_required()
 def overview():
@@ -167,11 +190,14 @@ def questionnaire(code: str):
         q.code: question_chart(f"chart-{q.code}", definition.question(q.code), q)
         for q in found.questions
     }
+    trend = business_year_trend(db_session(), code, state.filters, viewer="staff")
+    trends = {q.code: trend_chart(f"trend-{q.code}", definition.question(q.code), trend) for q in found.questions}
     return render_template(
         "dashboard/questionnaire.html",
         definition=definition,
         found=found,
         charts=charts,
+        trends=trends,
         state=state,
         choices=filter_choices(state.args),
         breakdowns=[(key, label) for key, label in BREAKDOWNS.items()
@@ -289,6 +315,9 @@ def comments(code: str):
     )
     return render_template(
         "dashboard/comments.html", definition=definition, page=page, search=search, state=state,
+        language_choices=select_items([(k, str(v)) for k, v in LANGUAGE_NAMES.items()],
+                                      state.args.get("language", ""), _("Either language")),
+        written_in=WRITTEN_IN,
     )
 
 

@@ -48,7 +48,7 @@ from .. import db_session, kiosk, questionnaires, responses
 from ..clock import utcnow
 from ..extensions import csrf
 from ..forms import EmptyForm
-from ..i18n import LANGUAGES, format_day
+from ..i18n import LANGUAGES, current_language, format_day
 from ..models import Device, Inspection
 from ..questionnaires import FREE_TEXT
 from .assets import APP_ASSETS, BUILT_ASSETS
@@ -177,8 +177,6 @@ def strings(definition, language: str) -> dict:
     def build():
         return {
             "errorTitle": _("There is a problem"),
-            "questionCaption": _("Question %(number)s of %(total)s", number="{number}", total="{total}"),
-            "aboutYouCaption": _("About you: question %(number)s of %(total)s", number="{number}", total="{total}"),
             "notAnswered": _("Not answered"),
             "answered": _("Answered"),
             "skipped": _("Skipped"),
@@ -277,6 +275,7 @@ def shell(device: Device):
         definition=definition,
         order=order,
         page_lang=first,
+        title_suffix=both(_l("HM Inspectorate of Probation"))[first],  # the tablet's, not the browser's
         titles=both(definition.title),
         intros=both(_l("Choose your language")),
         staff_labels=both(_l("Staff")),
@@ -321,10 +320,23 @@ def offline():
     """Shown by the service worker for a kiosk page that needs the network when there is none."""
     texts = both(_l("This needs the internet. Answers already given are kept on this tablet and will be sent later."))
     backs = both(_l("Back to the start"))
+    # The tablet caches this page when it is set up, with its cookie: a Welsh-first tablet
+    # shows Welsh first here too; without one, the page's language comes first.
+    device = current_device()
+    if device is not None:
+        first = "cy" if device.welsh_first else "en"
+        db_session().commit()  # when the device was last seen
+    else:
+        first = current_language()
+    order = [first, "en" if first == "cy" else "cy"]
     return render_template(
         "kiosk/offline.html",
         titles=both(_l("No internet connection")),
         messages={lang: {"text": texts[lang], "back": backs[lang]} for lang in ("en", "cy")},
+        order=order,
+        page_lang=first,
+        services=both(_l("HM Inspectorate of Probation")),
+        title_suffix=both(_l("HM Inspectorate of Probation"))[first],
     )
 
 

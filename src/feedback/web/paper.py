@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from .. import db_session, paper_returns, questionnaires, responses
 from ..forms import EmptyForm
-from ..i18n import LANGUAGES
+from ..i18n import LANGUAGES, current_language
 from ..models import Inspection, Programme, Response
 from ..questionnaires import FREE_TEXT, MULTIPLE
 from ..tokens import new_token
@@ -106,13 +106,33 @@ def printable(code: str):
             "thanks": _("Thank you for your feedback"),
         }
 
+    first = first_language()
     return render_template(
         "paper/form.html",
         definition=definition,
         wording=in_both(wording),
         questions=question_texts(definition),
         main_count=len(definition.questions),
+        order=[first, "en" if first == "cy" else "cy"],
     )
+
+
+def first_language() -> str:
+    """Choose the language a printed form puts first: Welsh for an organisation in Wales.
+
+    `?first=cy` or `?first=en` says so outright; `?inspection=CODE` takes the inspected
+    organisation's language; otherwise the page's own language comes first.
+    """
+    chosen = request.args.get("first")
+    if chosen in LANGUAGES:
+        return chosen
+    code = request.args.get("inspection")
+    if code:
+        inspection = db_session().execute(select(Inspection).where(Inspection.code == code)).scalar_one_or_none()
+        organisation = inspection.organisation if inspection is not None else None
+        if organisation is not None:
+            return "cy" if organisation.in_wales or organisation.language_preference in ("cy", "both") else "en"
+    return current_language()
 
 
 def inspections_for(definition) -> list[Inspection]:

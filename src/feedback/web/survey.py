@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from .. import db_session, journey, questionnaires, responses
@@ -154,14 +164,11 @@ def question(code: str):
         form = question_form(question, formdata=MultiDict(), data=stored)
 
     previous = journey.previous_step(pages, code)
-    section = journey.section_of(definition, pages, code)
     return render_template(
         "survey/question.html",
         definition=definition,
         question=question,
         form=form,
-        position=section.index(code) + 1,
-        total=len(section),
         about_you=code in {q.code for q in definition.about_you},
         back_url=url_for("survey.check") if returning else (step_url(previous) if previous else None),
         returning=returning,
@@ -225,17 +232,30 @@ def check():
         return redirect(url_for("survey.complete"))
     pages = pages_for(definition, draft)
     missing = responses.missing_answers(definition, draft)
+    asked = responses.asked_questions(definition, draft)
+    about_codes = {q.code for q in definition.about_you}
     return render_template(
         "survey/check.html",
         definition=definition,
         draft=draft,
-        asked=responses.asked_questions(definition, draft),
+        main_asked=[q for q in asked if q.code not in about_codes],
+        about_you_asked=[q for q in asked if q.code in about_codes],
+        about_you_status=about_you_status(definition, draft),
         answers=draft.answers or {},
         missing=missing,
         form=form,
         back_url=step_url(journey.previous_step(pages, journey.CHECK)),
         inspection=draft.inspection,
     )
+
+
+def about_you_status(definition, draft: Draft) -> str:
+    """Say whether the "About you" questions were skipped, answered, or offered and left blank."""
+    if not draft.include_about_you:
+        return _("Skipped")
+    if any(q.code in (draft.answers or {}) for q in definition.about_you):
+        return _("Answered")
+    return _("Not answered")
 
 
 @bp.route("/survey/complete")

@@ -5,9 +5,11 @@ from __future__ import annotations
 from babel.numbers import format_decimal
 from flask import Flask, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from .. import presenting
 from ..i18n import (
+    JOURNEY_FIELD,
     LANGUAGE_NAMES,
     LANGUAGES,
     current_language,
@@ -16,6 +18,7 @@ from ..i18n import (
     other_language,
     remember_choice,
 )
+from ..models import Inspection, Organisation
 from .auth import current_staff
 from .components import date_params, error_message, macro_for, question_params
 
@@ -45,6 +48,31 @@ def format_number(value) -> str:
     return format_decimal(value, locale=LANGUAGES[current_language()])
 
 
+def name_language(thing: Organisation | Inspection, language: str) -> str:
+    """Return the language an organisation's or inspection's name is shown in, for `language`."""
+    if language != "cy":
+        return "en"
+    if isinstance(thing, Inspection):
+        welsh = thing.organisation.name_cy if thing.organisation is not None else thing.title_cy
+    else:
+        welsh = thing.name_cy
+    return "cy" if welsh else "en"
+
+
+def shown_name(thing: Organisation | Inspection) -> Markup:
+    """Name an organisation or inspection in the page's language, marking English on a Welsh page."""
+    language = current_language()
+    text = thing.display_name(language)
+    if name_language(thing, language) != language:
+        return Markup('<span lang="{}">{}</span>').format(name_language(thing, language), text)
+    return escape(text)
+
+
+def journey_language_field() -> Markup:
+    """Carry the page's language in a respondent's form, for when the session is lost."""
+    return Markup('<input type="hidden" name="{}" value="{}">').format(JOURNEY_FIELD, current_language())
+
+
 def init_app(app: Flask) -> None:
     app.before_request(remember_choice)
 
@@ -66,4 +94,9 @@ def init_app(app: Flask) -> None:
             "current_staff": current_staff,
             "presenting": presenting,
             "exclusion_label": presenting.exclusion_label,
+            "shown_name": shown_name,
+            "journey_language_field": journey_language_field,
+            # "Cymraeg" inside English text is a Welsh word, marked as such.
+            "welsh_language_name": Markup('<span lang="cy">Cymraeg</span>'),
+            "name_language": name_language,
         }

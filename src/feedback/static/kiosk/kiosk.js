@@ -185,12 +185,6 @@ function startShell() {
   function showQuestion(code) {
     const step = byCode[code];
     render(`q-${code}`, () => {
-      const pages = journey().filter((page) => byCode[page] && byCode[page].aboutYou === step.aboutYou);
-      const caption = screen.querySelector(".govuk-caption-l, .govuk-caption-m, .govuk-caption-xl");
-      if (caption) {
-        const wording = step.aboutYou ? strings().aboutYouCaption : strings().questionCaption;
-        caption.textContent = wording.replace("{number}", pages.indexOf(code) + 1).replace("{total}", pages.length);
-      }
       const given = state.answers[code];
       if (step.kind === "text") {
         screen.querySelector("textarea").value = given || "";
@@ -345,7 +339,8 @@ function startShell() {
       const code = row.dataset.rowFor;
       const value = row.querySelector("[data-answer-for]");
       if (code === "about-you") {
-        value.textContent = state.aboutYou ? strings().answered : strings().skipped;
+        const answeredAny = steps.some((step) => step.aboutYou && state.answers[step.code] !== undefined);
+        value.textContent = !state.aboutYou ? strings().skipped : answeredAny ? strings().answered : strings().notAnswered;
       } else {
         row.hidden = !asked.has(code);
         value.textContent = describe(code);
