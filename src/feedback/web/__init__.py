@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import Flask
 
 from . import (
+    account_security,
     api,
     assets,
     counting,
     dashboard,
     errors,
     exports,
+    identity,
     kiosk,
     pages,
     paper,
@@ -33,6 +35,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     app.register_blueprint(survey.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(identity.bp)
+    app.register_blueprint(account_security.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(kiosk.bp)
     app.register_blueprint(kiosk.staff_bp)
