@@ -8,7 +8,13 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from .. import audit
-from ..models import AuthenticatorApp, RecoveryCode, SecurityKey, SignInAttempt, StaffUser
+from ..models import (
+    AuthenticatorApp,
+    RecoveryCode,
+    SecurityKey,
+    SignInAttempt,
+    StaffUser,
+)
 from ..staff import end_all_sessions
 from . import recovery_codes
 
