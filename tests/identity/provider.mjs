@@ -29,6 +29,8 @@ const provider = new Provider(issuer, {
   claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
   scopes: ['openid', 'email', 'profile'],
   pkce: { required: () => true },
+  // Put the email claims in the ID token itself, as Entra ID does with its optional claims.
+  conformIdTokenClaims: false,
   cookies: { keys: [crypto.randomBytes(32).toString('hex')] },
   features: { devInteractions: { enabled: true } },
   async findAccount(ctx, id) {

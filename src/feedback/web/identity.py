@@ -307,8 +307,8 @@ def format_today() -> str:
 
 # --- Single sign-on ----------------------------------------------------------------------
 
-@bp.route("/staff/sign-in/sso", methods=["POST"])
-@limited("RATELIMIT_SIGN_IN", methods=("POST",))
+@bp.route("/staff/sign-in/sso")
+@limited("RATELIMIT_SIGN_IN")
 def sso_begin():
     provider = sso_provider()
     if provider is None:
