@@ -60,11 +60,13 @@ def next_id_token(issuer: str, change: dict) -> None:
         assert answer.status == 204
 
 
-def sign_in_at_provider(page, live_server, login: str, language: str = "en"):
+def sign_in_at_provider(page, live_server, login: str, language: str = "en", at_provider=None):
     page.goto(live_server(f"/staff/sign-in?next=/staff/&lang={language}"))
     page.click("#sso-start")
     page.wait_for_url("**/interaction/**", wait_until="commit")
     page.wait_for_selector("input[name=login]")
+    if at_provider:
+        at_provider()
     page.fill("input[name=login]", login)
     page.fill("input[name=password]", "anything")
     page.click("button[type=submit]")
@@ -107,9 +109,15 @@ def test_an_expired_id_token_is_refused(page, live_server, provider, ann):
 def test_a_replayed_state_is_refused(page, live_server, provider, ann):
     callbacks = []
     page.on("request", lambda request: callbacks.append(request.url) if "/sso/callback" in request.url else None)
-    sign_in_at_provider(page, live_server, "ann")
+    began = {}
+    sign_in_at_provider(page, live_server, "ann",
+                        at_provider=lambda: began.update(cookies=page.context.cookies(live_server.url)))
     assert page.locator("h1").inner_text().startswith("Results")
     page.click("form[action='/staff/sign-out'] button")
+    page.wait_for_url("**/staff/signed-out")
+    # Replayed with the very session that began the sign-in: only the state's single use refuses it.
+    page.context.clear_cookies()
+    page.context.add_cookies(began["cookies"])
     page.goto(callbacks[0])
     assert "already been used" in refused(page)
     assert_not_signed_in(page, live_server)
