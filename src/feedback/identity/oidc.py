@@ -148,10 +148,13 @@ def claim_attempt(session: Session, state: str | None, browser_attempt_id: objec
 
 
 def complete(session: Session, provider: Provider, attempt: SignInAttempt, code: str | None,
-             redirect_uri: str, now: datetime | None = None) -> StaffUser:
+             redirect_uri: str, now: datetime | None = None, returned_issuer: str | None = None) -> StaffUser:
     """Exchange the code, check the ID token, and return the staff account it signs in."""
     if not code:
         raise SsoRefused(PROVIDER, "no code")
+    # A provider that names itself in the answer (RFC 9207) must be the one we sent them to.
+    if returned_issuer is not None and returned_issuer.rstrip("/") != provider.settings.issuer:
+        raise SsoRefused(TOKEN, f"the answer came from another issuer: {returned_issuer!r}")
     try:
         tokens = provider.client(redirect_uri).fetch_token(
             provider.metadata()["token_endpoint"], grant_type="authorization_code", code=code,

@@ -339,7 +339,8 @@ def sso_callback():
         dbs.commit()
         if request.args.get("error"):
             raise oidc.SsoRefused(oidc.PROVIDER, f"the provider answered {request.args.get('error')!r}")
-        user = oidc.complete(dbs, provider, attempt, request.args.get("code"), sso_redirect_uri())
+        user = oidc.complete(dbs, provider, attempt, request.args.get("code"), sso_redirect_uri(),
+                             returned_issuer=request.args.get("iss"))
     except oidc.SsoRefused as refused:
         dbs.rollback()
         return sso_refused(refused)
@@ -350,5 +351,4 @@ def sso_callback():
 
 def sso_refused(refused: oidc.SsoRefused):
     log.warning("single sign-on refused (%s): %s", refused.reason, refused.detail)
-    end_staff_session()
     return render_template("identity/sso_refused.html", reason=refused.reason), 403
