@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from ..clock import as_utc, utcnow
@@ -18,12 +18,16 @@ LIFETIME = timedelta(minutes=10)
 # Wrong codes allowed in one attempt; then the password must be entered again (and that is
 # throttled and locked out by feedback.staff).
 MAX_FAILURES = 5
+KEEP_ENDED = timedelta(days=1)
 
 
 def start(session: Session, kind: str, *, user_id: int | None = None, next_path: str | None = None,
           now: datetime | None = None, **fields) -> SignInAttempt:
     """Record a new sign-in under way and return it (flushed, so it has an id)."""
     now = now or utcnow()
+    # Sign-ins long over are of no further use: cleared here rather than by a job of their own.
+    session.execute(delete(SignInAttempt).where(SignInAttempt.expires_at < now - KEEP_ENDED)
+                    .execution_options(synchronize_session=False))
     attempt = SignInAttempt(kind=kind, staff_user_id=user_id, created_at=now, expires_at=now + LIFETIME,
                             failures=0, next_path=next_path, **fields)
     session.add(attempt)
