@@ -22,9 +22,14 @@ PUBLIC = {
     "kiosk.staff_pin", "kiosk.staff_back", "kiosk.staff_leave", "kiosk.staff_panel",  # the device and its staff PIN
     "staff.sign_in", "staff.signed_out",
     "staff_accounts.set_password", "staff_accounts.password_set",  # a one-use 256-bit set-password token
+    # The sign-in steps after the password: each needs the server-side attempt a correct
+    # password (or single sign-on's state) began, named by the session.
+    "identity.second_factor", "identity.recovery_code", "identity.security_key", "identity.choose_method",
+    "identity.set_up_app", "identity.set_up_key", "identity.sign_in_expired",
+    "identity.sso_begin", "identity.sso_callback",
 }
 TOKEN_PROTECTED = {"api.results"}
-ADMIN_ONLY = {"exports.responses_export"}
+ADMIN_ONLY = {"exports.responses_export", "account_security.admin_factors"}
 # Blueprints analysts never reach: running operations, staff accounts, the audit log.
 OPERATIONS = ("organisations.", "inspections_admin.", "programme_import.", "staff_accounts.", "audit_log.")
 SAMPLE = {"code": "young-people", "token": "x" * 43, "filename": "app.css", "device_id": "1",
@@ -52,7 +57,7 @@ def test_every_route_is_reviewed(app):
     unreviewed = endpoints - PUBLIC - TOKEN_PROTECTED - {e for e in endpoints if e.split(".")[0] in
                                                          {"dashboard", "staff_kiosks", "paper", "exports", "staff",
                                                           "organisations", "inspections_admin", "programme_import",
-                                                          "staff_accounts", "audit_log"}}
+                                                          "staff_accounts", "audit_log", "account_security"}}
     assert unreviewed == set(), f"add these to a list in {__file__}: {sorted(unreviewed)}"
 
 

@@ -63,6 +63,20 @@ class Config:
     STAFF_ABSOLUTE_HOURS: int = 12
     RATELIMIT_SIGN_IN: str = "10 per minute"
     RATELIMIT_API: str = "60 per minute"
+    # A password account needs a second factor (authenticator app or security key) to reach
+    # any staff page. Production always requires it (feedback.identity.policy), whatever this says.
+    STAFF_SECOND_FACTOR_REQUIRED: bool = True
+    # The key that encrypts authenticator-app secrets at rest; derived from SECRET_KEY if empty.
+    STAFF_FACTOR_KEY: str = ""
+
+    # Single sign-on through OpenID Connect (Microsoft Entra ID, say); off while OIDC_ISSUER is empty.
+    OIDC_ISSUER: str = ""
+    OIDC_CLIENT_ID: str = ""
+    OIDC_CLIENT_SECRET: str = ""
+    # Email domains whose verified addresses may sign in (comma-separated), e.g. justice.gov.uk.
+    OIDC_ALLOWED_DOMAINS: str = ""
+    # The ID token claim that says the email is verified (Entra ID: xms_edov).
+    OIDC_EMAIL_VERIFIED_CLAIM: str = "email_verified"
 
     # How staff passwords and kiosk PINs are hashed (feedback.staff.PASSWORD_METHOD). Not read
     # from the environment: only the tests choose another, a cheap one, to save time.
@@ -123,6 +137,13 @@ class Config:
             RATELIMIT_PUBLIC_POSTS=env("RATELIMIT_PUBLIC_POSTS", cls.RATELIMIT_PUBLIC_POSTS),
             RATELIMIT_SIGN_IN=env("RATELIMIT_SIGN_IN", cls.RATELIMIT_SIGN_IN),
             RATELIMIT_API=env("RATELIMIT_API", cls.RATELIMIT_API),
+            STAFF_SECOND_FACTOR_REQUIRED=_env_bool("STAFF_SECOND_FACTOR_REQUIRED", True),
+            STAFF_FACTOR_KEY=env("STAFF_FACTOR_KEY", ""),
+            OIDC_ISSUER=env("OIDC_ISSUER", "").rstrip("/"),
+            OIDC_CLIENT_ID=env("OIDC_CLIENT_ID", ""),
+            OIDC_CLIENT_SECRET=env("OIDC_CLIENT_SECRET", ""),
+            OIDC_ALLOWED_DOMAINS=env("OIDC_ALLOWED_DOMAINS", ""),
+            OIDC_EMAIL_VERIFIED_CLAIM=env("OIDC_EMAIL_VERIFIED_CLAIM", cls.OIDC_EMAIL_VERIFIED_CLAIM),
             INVITATION_DAYS=_env_int("INVITATION_DAYS", cls.INVITATION_DAYS),
             COMMENT_RETENTION_DAYS=_env_int("COMMENT_RETENTION_DAYS", cls.COMMENT_RETENTION_DAYS),
             INVITATION_RETENTION_DAYS=_env_int("INVITATION_RETENTION_DAYS", cls.INVITATION_RETENTION_DAYS),
@@ -155,7 +176,14 @@ class Config:
             found.append("SECRET_KEY is missing, the development default, or shorter than 32 characters")
         if self.SLACK_BOT_TOKEN and not self.SLACK_SIGNING_SECRET:
             found.append("SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: Slack requests could not be verified")
+        if self.OIDC_ISSUER and not (self.OIDC_CLIENT_ID and self.OIDC_CLIENT_SECRET and self.OIDC_ALLOWED_DOMAINS):
+            found.append("OIDC_ISSUER is set but OIDC_CLIENT_ID, OIDC_CLIENT_SECRET or OIDC_ALLOWED_DOMAINS is not")
         if self.ENVIRONMENT == "production":
+            if not self.STAFF_SECOND_FACTOR_REQUIRED:
+                found.append("STAFF_SECOND_FACTOR_REQUIRED is off: a password alone must not open the staff pages "
+                             "in production (it is required there whatever this says)")
+            if self.OIDC_ISSUER and not self.OIDC_ISSUER.startswith("https://"):
+                found.append("OIDC_ISSUER must be an https:// address in production")
             if self.DATABASE_URL.startswith("sqlite"):
                 found.append("DATABASE_URL is SQLite: use PostgreSQL in production")
             if self.RATELIMIT_STORAGE_URI.startswith("memory://"):

@@ -265,6 +265,9 @@ class StaffUser(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # Raised at sign-out: every session that carries an older number is no longer valid.
     session_generation: Mapped[int] = mapped_column(Integer, default=0)
+    # The identity provider's issuer and subject, kept at the first single sign-on so that a
+    # later sign-in must come from the same person there, whatever their email becomes.
+    sso_subject: Mapped[str | None] = mapped_column(String(600), unique=True)
 
     @property
     def is_admin(self) -> bool:
@@ -665,3 +668,76 @@ class ProgrammeUpload(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     imported_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     summary: Mapped[dict | None] = mapped_column(JSON)  # how many rows of each kind it added or changed
+
+
+# --- Staff identity: single sign-on and second factors (feedback.identity) ---------------
+
+
+class AuthenticatorApp(Base):
+    """A member of staff's authenticator app (TOTP); the secret is kept encrypted.
+
+    `confirmed_at` is empty until a first code has been entered; `last_step` is the time step of
+    the last code accepted, so no code is accepted twice.
+    """
+
+    __tablename__ = "staff_authenticator_apps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), unique=True)
+    secret_encrypted: Mapped[str] = mapped_column(String(400))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_step: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class SecurityKey(Base):
+    """A security key or passkey (a WebAuthn credential) registered by a member of staff."""
+
+    __tablename__ = "staff_security_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    credential_id: Mapped[str] = mapped_column(String(1400), unique=True)  # base64url
+    public_key: Mapped[str] = mapped_column(Text)  # base64url COSE key
+    sign_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    transports: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class RecoveryCode(Base):
+    """A single-use recovery code; only its SHA-256 hash is kept."""
+
+    __tablename__ = "staff_recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class SignInAttempt(Base):
+    """A sign-in under way, kept on the server; the browser's session holds only its id.
+
+    For single sign-on: the hash of the state sent to the identity provider, the nonce and the
+    PKCE verifier. For a password accepted and a second factor still to come: the member of
+    staff. `used_at` is set once the attempt has ended, so it cannot be used again.
+    """
+
+    __tablename__ = "staff_sign_in_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # sso, second_factor
+    staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    state_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    nonce: Mapped[str | None] = mapped_column(String(100))
+    code_verifier: Mapped[str | None] = mapped_column(String(200))
+    # The WebAuthn challenge of the key ceremony under way (base64url).
+    challenge: Mapped[str | None] = mapped_column(String(200))
+    next_path: Mapped[str | None] = mapped_column(String(2000))

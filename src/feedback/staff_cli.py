@@ -119,3 +119,21 @@ def deactivate_user(email: str, undo: bool) -> None:
             _fail(problems)
         state = "active" if undo else "deactivated"
         click.echo(f"{user.email} is now {state}." if changed else f"{user.email} was {state} already.")
+
+
+@users_group.command("reset-factors")
+@click.argument("email")
+def reset_factors(email: str) -> None:
+    """Remove a member of staff's authenticator app, security keys and recovery codes (audited)."""
+    from . import audit
+    from .identity import factors
+
+    with get_db().session() as session:
+        user = staff.find_user(session, email)
+        if user is None:
+            raise click.UsageError(f"no staff account for {email}")
+        before = factors.reset(session, user, actor=audit.COMMAND_LINE)
+        session.commit()
+        click.echo(f"Reset the sign-in methods of {user.email} (authenticator app: "
+                   f"{'yes' if before.authenticator_app else 'no'}, security keys: {before.security_keys}); "
+                   "they set up a new one at their next sign-in.")

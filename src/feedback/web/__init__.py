@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from . import (
+    account_security,
     api,
     assets,
     audit_log,
@@ -13,6 +14,7 @@ from . import (
     errors,
     exports,
     inspections_admin,
+    identity,
     kiosk,
     organisations,
     pages,
@@ -38,6 +40,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     app.register_blueprint(survey.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(identity.bp)
+    app.register_blueprint(account_security.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(kiosk.bp)
     app.register_blueprint(kiosk.staff_bp)

@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from .. import db_session, staff
 from ..extensions import csrf
 from ..forms import SignInForm
-from .auth import current_staff, end_staff_session, safe_next, staff_required, start_staff_session
+from . import identity
+from .auth import current_staff, end_staff_session, safe_next, staff_required
 from .form_language import submitted
 from .rate_limits import limited
 
@@ -30,8 +31,8 @@ def sign_in():
                                method=current_app.config["PASSWORD_HASH_METHOD"])
         dbs.commit()
         if result.user is not None:
-            start_staff_session(result.user)
-            return redirect(safe_next(request.args.get("next")))
+            # The password is one step: the second factor (feedback.web.identity) starts the session.
+            return identity.after_password(result.user, request.args.get("next"))
         if result.locked:
             form.email.errors.append(
                 _("This account is locked for 15 minutes because of too many wrong passwords. Try again later.")
