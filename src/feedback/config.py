@@ -87,6 +87,10 @@ class Config:
     NOTIFY_TEMPLATE_REMINDER_EN: str = ""
     NOTIFY_TEMPLATE_REMINDER_CY: str = ""
     NOTIFY_TEMPLATE_REMINDER_BOTH: str = ""
+    # The bearer token Notify sends with delivery receipts (set the same in Notify's callback settings).
+    NOTIFY_CALLBACK_TOKEN: str = ""
+    NOTIFY_TIMEOUT_SECONDS: float = 15.0
+    WORKER_INTERVAL: float = 30.0
 
     # Slack
     SLACK_BOT_TOKEN: str = ""
@@ -130,6 +134,9 @@ class Config:
             NOTIFY_TEMPLATE_REMINDER_EN=env("NOTIFY_TEMPLATE_REMINDER_EN", ""),
             NOTIFY_TEMPLATE_REMINDER_CY=env("NOTIFY_TEMPLATE_REMINDER_CY", ""),
             NOTIFY_TEMPLATE_REMINDER_BOTH=env("NOTIFY_TEMPLATE_REMINDER_BOTH", ""),
+            NOTIFY_CALLBACK_TOKEN=env("NOTIFY_CALLBACK_TOKEN", ""),
+            NOTIFY_TIMEOUT_SECONDS=float(env("NOTIFY_TIMEOUT_SECONDS", "") or cls.NOTIFY_TIMEOUT_SECONDS),
+            WORKER_INTERVAL=float(env("WORKER_INTERVAL", "") or cls.WORKER_INTERVAL),
             SLACK_BOT_TOKEN=env("SLACK_BOT_TOKEN", ""),
             SLACK_SIGNING_SECRET=env("SLACK_SIGNING_SECRET", ""),
             SLACK_DIGEST_CHANNEL=env("SLACK_DIGEST_CHANNEL", ""),

@@ -7,6 +7,7 @@ from flask import Flask
 from . import (
     api,
     assets,
+    collection,
     counting,
     dashboard,
     errors,
@@ -39,4 +40,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(paper.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(collection.bp)
+    app.register_blueprint(collection.callbacks_bp)
     slack.init_app(app)  # POST /slack/events, only when Slack is configured

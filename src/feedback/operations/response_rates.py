@@ -1,0 +1,77 @@
+"""Response rates by programme, region and period: responses over named invitations.
+
+The rate is over invitations, so it says how many answered, never what anyone answered; the
+count of responses it shows still goes through the one suppression function, at the
+threshold staff see that questionnaire's figures at.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from .. import questionnaires
+from ..models import (
+    Inspection,
+    Invitation,
+    Organisation,
+    Programme,
+    Questionnaire,
+    Region,
+)
+from ..results.periods import Period
+from ..results.suppression import hidden_groups, threshold_for
+from .tracking import Rate, rate
+
+GROUPINGS = ("programme", "region")
+
+
+@dataclass(frozen=True)
+class RateRow:
+    questionnaire: str
+    key: str | None  # programme or region code; None for the total
+    name: str
+    name_cy: str
+    rate: Rate
+
+
+def response_rates(session: Session, period: Period, by: str | None = None) -> list[RateRow]:
+    """Each questionnaire's response rate over the named invitations made in `period` (and by group)."""
+    if by is not None and by not in GROUPINGS:
+        raise ValueError(f"group by one of {GROUPINGS}")
+    conditions = (Invitation.mode == "single", Invitation.revoked_at.is_(None),
+                  Invitation.created_at >= period.start, Invitation.created_at < period.end)
+    completed = func.coalesce(func.sum(case((Invitation.used_at.is_not(None), 1), else_=0)), 0)
+    columns = [Questionnaire.code, func.count(Invitation.id), completed]
+    query = select().select_from(Invitation).join(Questionnaire, Invitation.questionnaire_id == Questionnaire.id)
+    if by == "programme":
+        columns += [Programme.code, Programme.name, Programme.name_cy]
+        query = (query.join(Inspection, Invitation.inspection_id == Inspection.id)
+                 .join(Programme, Inspection.programme_id == Programme.id))
+        group = [Questionnaire.code, Programme.code, Programme.name, Programme.name_cy]
+    elif by == "region":
+        columns += [Region.code, Region.name, Region.name_cy]
+        query = (query.join(Inspection, Invitation.inspection_id == Inspection.id)
+                 .join(Organisation, Inspection.organisation_id == Organisation.id)
+                 .join(Region, Organisation.region_code == Region.code))
+        group = [Questionnaire.code, Region.code, Region.name, Region.name_cy]
+    else:
+        group = [Questionnaire.code]
+    rows = session.execute(query.add_columns(*columns).where(*conditions).group_by(*group).order_by(*group)).all()
+    by_questionnaire: dict[str, list] = {}
+    for row in rows:
+        by_questionnaire.setdefault(row[0], []).append(row)
+    result: list[RateRow] = []
+    for code, group_rows in by_questionnaire.items():
+        definition = questionnaires.get(code)
+        threshold = threshold_for(definition, "staff")
+        hidden = hidden_groups({r[3] if by else None: int(r[2]) for r in group_rows}, threshold)
+        for r in group_rows:
+            key = r[3] if by else None
+            figure = rate(int(r[2]), int(r[1]), threshold)
+            if key in hidden and not figure.suppressed:
+                figure = Rate(figure.completed, figure.invited, None, True)
+            result.append(RateRow(code, key, r[4] if by else "", r[5] if by else "", figure))
+    return result
