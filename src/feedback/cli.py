@@ -129,10 +129,11 @@ def invite(
                 raise click.UsageError(str(error)) from None
         try:
             try:
-                new = create_invitation(
-                    session, inspection, questionnaire_code,
-                    days=days or config["INVITATION_DAYS"], email=email,
-                )
+                with force_locale("en_GB"):
+                    new = create_invitation(
+                        session, inspection, questionnaire_code,
+                        days=days or config["INVITATION_DAYS"], email=email,
+                    )
             except InvitationError as error:
                 raise click.UsageError(str(error)) from None
             with force_locale("en_GB"):

@@ -262,7 +262,9 @@ def tracking_command(inspection_ref: str, questionnaire_code: str | None, as_jso
 
     with get_db().read_session() as session:
         inspection = find_inspection(session, inspection_ref)
-        codes = [questionnaire_code] if questionnaire_code else [q.code for q in invitable_questionnaires(inspection)]
+        with force_locale("en_GB"):
+            covered = invitable_questionnaires(inspection)
+        codes = [questionnaire_code] if questionnaire_code else [q.code for q in covered]
         data = [tracking_data(session, inspection, code) for code in codes]
     if as_json:
         click.echo(json.dumps(data if not questionnaire_code else data[0], ensure_ascii=False, indent=2))

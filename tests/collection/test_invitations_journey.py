@@ -99,3 +99,14 @@ def test_invite_three_two_answer_one_fails_one_reminder(notify_app, notify, staf
     assert actions.count("invitation.create") == 3
     assert actions.count("invitation.send") == 3
     assert actions.count("invitation.reminder") == 1
+
+    # The Slack digest carries the response rate beside the figures.
+    from feedback.results.periods import Period, business_year_of
+    from feedback.slack import digest
+
+    with notify_app.app_context():
+        period = Period.business_year(business_year_of(utcnow().date()))
+        message = digest.render(digest.collect(db, period), "en", "http://localhost")
+        welsh = digest.render(digest.collect(db, period), "cy", "http://localhost")
+    assert "response rate 2 of 3 invited (67%)" in message.text
+    assert "67%" in welsh.text and "response rate" not in welsh.text
