@@ -315,7 +315,7 @@ def shared_sheet(code: str, questionnaire: str, invitation_id: int):
     inspection = inspection_or_404(code)
     definition = questionnaire_or_404(inspection, questionnaire)
     invitation = invitation_or_404(inspection, questionnaire, invitation_id)
-    shown = session.get(NEW_SHARED_LINK_KEY) or {}
+    shown = session.pop(NEW_SHARED_LINK_KEY, None) or {}  # shown this once only
     if shown.get("invitation") != invitation.id:
         return redirect(url_for("collection.tracking", code=code, questionnaire=questionnaire))
     from .kiosk import enrolment_qr
@@ -354,11 +354,10 @@ def rates():
 @csrf.exempt  # authenticated by Notify's bearer token instead
 def delivery_status():
     expected = (current_app.config.get("NOTIFY_CALLBACK_TOKEN") or "").strip()
-    if not expected:
-        abort(404)
     given = request.headers.get("Authorization", "")
     scheme, _space, token = given.partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected.encode()):
+    # With no token configured, nothing is accepted.
+    if not expected or scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected.encode()):
         return jsonify({"error": "unauthorised"}), 401
     payload = request.get_json(silent=True)
     try:
