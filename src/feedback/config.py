@@ -151,6 +151,8 @@ class Config:
             found.append("SECRET_KEY is missing, the development default, or shorter than 32 characters")
         if self.SLACK_BOT_TOKEN and not self.SLACK_SIGNING_SECRET:
             found.append("SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: Slack requests could not be verified")
+        if self.NOTIFY_CALLBACK_TOKEN and len(self.NOTIFY_CALLBACK_TOKEN) < 32:
+            found.append("NOTIFY_CALLBACK_TOKEN is shorter than 32 characters: Notify's callbacks could be forged")
         if self.ENVIRONMENT == "production":
             if self.DATABASE_URL.startswith("sqlite"):
                 found.append("DATABASE_URL is SQLite: use PostgreSQL in production")

@@ -8,7 +8,14 @@ import pytest
 from tests.collection.conftest import PASSWORD, notify, notify_app, support  # noqa: F401 - fixtures
 from tests.collection.test_invitations_journey import answer_through
 
-from .helpers import ONE_BACKEND, axe_violations, describe_violations, html_lang, leaving, screenshot
+from .helpers import (
+    ONE_BACKEND,
+    axe_violations,
+    describe_violations,
+    html_lang,
+    leaving,
+    screenshot,
+)
 
 pytestmark = [pytest.mark.browser, ONE_BACKEND]
 
@@ -18,7 +25,7 @@ PIE = "post-inspection-evaluation"
 
 
 @pytest.mark.parametrize("language", ["en", "cy"])
-def test_invite_and_track_in_a_browser(axe_page, live_server, notify_app, notify, support, demo_data, client, language):
+def test_invite_and_track_in_a_browser(axe_page, live_server, notify_app, notify, support, demo_data, client, language):  # noqa: F811 - fixtures
     page = axe_page
     found: dict[str, list[dict]] = {}
 

@@ -187,3 +187,44 @@ def test_response_rates_page_by_programme_and_region(notify_app, notify, staff_b
     assert "0 of 1 (0%)" in page.main_text
     region = browser.get(f"/staff/response-rates?period={year}-{str(year + 1)[2:]}&by=region&lang=cy")
     assert region.lang == "cy" and "0 o 1 (0%)" in region.main_text
+
+
+def test_the_dashboard_shows_response_rates_beside_the_figures(notify_app, notify, client, runner, demo_data,
+                                                               tmp_path):
+    runner.invoke(args=["users", "add", "analyst@justice.gov.uk", "--role", "analyst", "--password-stdin"],
+                  input=PASSWORD + "\n")
+    people = tmp_path / "people.txt"
+    people.write_text("Ann Jones, ann@example.gov.uk\nBryn Evans, bryn@example.gov.uk\n")
+    assert runner.invoke(args=["invite", "--inspection", MANCHESTER, "--questionnaire", PIE,
+                               "--recipients", str(people)]).exit_code == 0
+    from feedback.results.periods import business_year_of
+
+    year = business_year_of(utcnow().date())
+    browser = Browser(client)
+    browser.get("/staff/sign-in?next=/staff/")
+    browser.submit({"email": "analyst@justice.gov.uk", "password": PASSWORD})
+    page = browser.get(f"/staff/?period={year}-{str(year + 1)[2:]}")
+    [rate] = [p.get_text(" ", strip=True) for p in page.soup.select(".app-response-rate")]
+    assert rate.startswith("Response rate: 0 of 2 (0%)")
+    other = browser.get(f"/staff/?period={year}-{str(year + 1)[2:]}&programme=CCI")
+    assert not other.soup.select(".app-response-rate")
+
+
+def test_an_unconfirmed_email_is_shown_and_not_sent_twice_from_the_page(notify_app, notify, staff_browser, demo_data):
+    browser = staff_browser
+    base = f"/staff/inspections/{MANCHESTER}/collection/{PIE}"
+    browser.get(f"{base}/invite")
+    browser.submit({"days": "28", "when": "now", "recipients": "Ann Jones, ann@example.gov.uk"})
+    notify.silent_seconds = 2.5  # Notify takes it, then says nothing past the client's timeout
+    tracking = browser.submit()
+    assert "1 email is not confirmed: GOV.UK Notify did not answer in time." in tracking.main_text
+    assert tracking.summary_rows()["Email not confirmed"] == "1"
+    [ann] = rows(demo_data)
+    row = tracking.soup.select_one(f"#invitation-{ann.id}").get_text(" ", strip=True)
+    assert "Not confirmed" in row and "checks with Notify before anything sends it again" in row
+    confirm = browser.get(f"{base}/invitations/{ann.id}/resend")
+    assert "first asks GOV.UK Notify whether it went" in confirm.main_text
+    done = browser.submit()
+    assert "GOV.UK Notify had taken the earlier email after all, so it was not sent again." in done.main_text
+    assert len(notify.emails) == 1
+    assert "invitation.resend" in [e.action for e in rows(demo_data, AuditEvent)]

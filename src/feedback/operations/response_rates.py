@@ -37,12 +37,24 @@ class RateRow:
     rate: Rate
 
 
-def response_rates(session: Session, period: Period, by: str | None = None) -> list[RateRow]:
-    """Each questionnaire's response rate over the named invitations made in `period` (and by group)."""
+def response_rates(session: Session, period: Period, by: str | None = None, programme: str | None = None,
+                   region: str | None = None) -> list[RateRow]:
+    """Each questionnaire's response rate over the named invitations made in `period` (and by group).
+
+    `programme` and `region` (codes) narrow the invitations to those inspections.
+    """
     if by is not None and by not in GROUPINGS:
         raise ValueError(f"group by one of {GROUPINGS}")
-    conditions = (Invitation.mode == "single", Invitation.revoked_at.is_(None),
-                  Invitation.created_at >= period.start, Invitation.created_at < period.end)
+    conditions = [Invitation.mode == "single", Invitation.revoked_at.is_(None),
+                  Invitation.created_at >= period.start, Invitation.created_at < period.end]
+    if programme:
+        conditions.append(Invitation.inspection_id.in_(
+            select(Inspection.id).join(Programme, Inspection.programme_id == Programme.id)
+            .where(Programme.code == programme)))
+    if region:
+        conditions.append(Invitation.inspection_id.in_(
+            select(Inspection.id).join(Organisation, Inspection.organisation_id == Organisation.id)
+            .where(Organisation.region_code == region)))
     completed = func.coalesce(func.sum(case((Invitation.used_at.is_not(None), 1), else_=0)), 0)
     columns = [Questionnaire.code, func.count(Invitation.id), completed]
     query = select().select_from(Invitation).join(Questionnaire, Invitation.questionnaire_id == Questionnaire.id)

@@ -8,8 +8,17 @@ from __future__ import annotations
 import hmac
 from datetime import datetime, timedelta, timezone
 
-from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request, session,
-                   url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
@@ -20,8 +29,13 @@ from ..extensions import csrf
 from ..forms import EmptyForm
 from ..i18n import UK_TIME, current_language
 from ..invitation_emails import EmailSettings
-from ..invitations import (InvitationError, audience_problem, create_invitation, default_language,
-                           invitable_questionnaires)
+from ..invitations import (
+    InvitationError,
+    audience_problem,
+    create_invitation,
+    default_language,
+    invitable_questionnaires,
+)
 from ..models import Device, Inspection, Invitation
 from ..notify import NotifyError, NotifySender, is_configured
 from ..operations import invitations_sending as sending
@@ -32,10 +46,21 @@ from ..roles import RUN_OPERATIONS, VIEW_RESULTS
 from . import audit as web_audit
 from .auth import current_staff, staff_required
 from .collection_forms import DaysForm, InviteForm, SharedLinkForm, read_date
-from .collection_words import email_state_words, language_words, notify_email_text, sheet_words
+from .collection_words import (
+    email_state_words,
+    inspection_name,
+    language_words,
+    notify_email_text,
+    sheet_words,
+)
 
 bp = Blueprint("collection", __name__, url_prefix="/staff")
 callbacks_bp = Blueprint("notify_callbacks", __name__)
+
+
+@bp.context_processor
+def _words():
+    return {"inspection_name": inspection_name}
 
 NEW_SHARED_LINK_KEY = "new_shared_link"
 ACTIONS = ("resend", "revoke", "extend")

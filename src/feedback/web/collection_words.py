@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from ..i18n import format_day
 from ..models import Inspection, Invitation
 from ..operations import invitations_sending as sending
+
+
+def inspection_name(inspection: Inspection, language: str) -> Markup:
+    """The inspection's name in the page's language; an English-only name on a Welsh page says so."""
+    name = inspection.display_name(language)
+    if language == "cy" and name == inspection.display_name("en"):
+        return Markup('<span lang="en">{}</span>').format(name)
+    return Markup("{}").format(name)
 
 
 def language_words(code: str) -> str:

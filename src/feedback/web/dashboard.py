@@ -15,6 +15,7 @@ from ..charts import BESIDE, OTHER, POSITIVE, Bar, bar_chart
 from ..clock import utcnow
 from ..comments import CommentSearch, find_comments
 from ..models import Inspection, Organisation, Programme, Region, Response
+from ..operations.response_rates import response_rates
 from ..questionnaires import FREE_TEXT, MULTIPLE, QuestionnaireDefinition
 from ..results import FilterError, Filters, Period, PeriodError, parse_period
 from ..results.periods import business_year_of
@@ -144,9 +145,13 @@ def overview():
     for definition in questionnaires.ALL:
         found = results.questionnaire_results(dbs, definition.code, state.filters, viewer="staff")
         sections.append((definition, found))
+    # Responses over named invitations, beside the satisfaction figures (feedback.operations).
+    rates = {row.questionnaire: row.rate for row in response_rates(
+        dbs, period, programme=state.filters.programme, region=state.filters.region)} if period else {}
     return render_template(
         "dashboard/overview.html",
         sections=sections,
+        rates=rates,
         period=period,
         previous=period.previous() if period else None,
         state=state,
