@@ -228,3 +228,28 @@ def test_an_unconfirmed_email_is_shown_and_not_sent_twice_from_the_page(notify_a
     assert "GOV.UK Notify had taken the earlier email after all, so it was not sent again." in done.main_text
     assert len(notify.emails) == 1
     assert "invitation.resend" in [e.action for e in rows(demo_data, AuditEvent)]
+
+
+def test_tablets_for_an_inspection_start_from_its_collection_page(staff_browser, demo_data):
+    overview = staff_browser.get(f"/staff/inspections/{MANCHESTER}/collection")
+    link = overview.soup.find("a", string=lambda s: s and "Set up a kiosk tablet for this inspection" in s)
+    inspection = demo_data.scalars(select(Inspection).where(Inspection.code == MANCHESTER)).one()
+    assert link["href"] == f"/staff/kiosks/new?inspection={inspection.id}"
+    enrol = staff_browser.get(link["href"])
+    selected = enrol.soup.select_one("select[name=inspection] option[selected]")
+    assert selected is not None and selected["value"] == str(inspection.id)
+
+
+def test_scheduling_needs_a_publication_date_from_the_command_line(notify_app, notify, demo_data, runner, tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_text("name,email,language\nAnn Jones,ann@example.gov.uk,en\nBryn,bryn@,cy\n")
+    result = runner.invoke(args=["invite", "--inspection", WALES, "--questionnaire", PIE,
+                                 "--recipients", str(people), "--at", "publication"])
+    assert result.exit_code == 1
+    assert "line 3: 'Bryn, bryn@, cy': Enter an email address in the correct format" in result.output
+    assert "nothing was sent" in result.output and not notify.requests
+    people.write_text("name,email,language\nAnn Jones,ann@example.gov.uk,en\n")
+    result = runner.invoke(args=["invite", "--inspection", WALES, "--questionnaire", PIE,
+                                 "--recipients", str(people), "--at", "publication"])
+    assert result.exit_code == 2 and "the inspection has no publication date yet" in result.output
+    assert not rows(demo_data) and not notify.requests

@@ -144,8 +144,17 @@ def deliver(session: Session, invitation: Invitation, sender: EmailSender, setti
         invitation.email_error = str(error)
         session.commit()
         return SendOutcome(invitation_id, invitation.email_status, str(error))
-    _accepted(invitation, notification_id, now)
+    # Only if nothing settled it meanwhile: a delivery receipt can come back before this commit.
+    session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation_id, Invitation.email_status == NOT_CONFIRMED,
+               Invitation.notify_reference == reference)
+        .values(email_status=SENDING, email_status_at=now, email_error=None, notify_id=notification_id or None,
+                emails_sent=Invitation.emails_sent + 1, sent_at=func.coalesce(Invitation.sent_at, now))
+        .execution_options(synchronize_session=False)
+    )
     session.commit()
+    session.refresh(invitation)
     return SendOutcome(invitation_id, SENDING)
 
 

@@ -32,7 +32,10 @@ class Recipient:
     language: str  # en, cy or both
 
     def line(self) -> str:
-        return f"{self.name}, {self.email}, {self.language}"
+        """The recipient as a pasted line reads back: a name with a comma in it is quoted."""
+        out = io.StringIO()
+        csv.writer(out, lineterminator="").writerow([self.name, self.email, self.language])
+        return out.getvalue()
 
 
 @dataclass(frozen=True)
