@@ -16,7 +16,7 @@ from .cli_lookup import find_inspection
 from .clock import utcnow
 from .i18n import format_day
 from .invitation_emails import EmailSettings
-from .invitations import InvitationError, default_language
+from .invitations import InvitationError, audience_problem, default_language, invitable_questionnaires
 from .models import Invitation
 from .notify import NotifyError, NotifyNotConfigured, NotifySender, is_configured
 from .operations import invitations_sending as sending
@@ -78,8 +78,6 @@ def invite_recipients(inspection_ref: str, questionnaire_code: str, path: str, d
         inspection = find_inspection(session, inspection_ref)
         definition = questionnaires.get(questionnaire_code)
         with force_locale("en_GB"):
-            from .invitations import audience_problem
-
             problem = audience_problem(definition, inspection)
         if problem:
             raise click.UsageError(problem)
@@ -258,8 +256,6 @@ def tracking_data(session, inspection, code: str) -> dict:
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def tracking_command(inspection_ref: str, questionnaire_code: str | None, as_json: bool) -> None:
     """Who was invited, whether the email arrived, who answered, and the response rate."""
-    from .invitations import invitable_questionnaires
-
     with get_db().read_session() as session:
         inspection = find_inspection(session, inspection_ref)
         with force_locale("en_GB"):
