@@ -16,7 +16,12 @@ from .cli_lookup import find_inspection
 from .clock import utcnow
 from .i18n import format_day
 from .invitation_emails import EmailSettings
-from .invitations import InvitationError, audience_problem, default_language, invitable_questionnaires
+from .invitations import (
+    InvitationError,
+    audience_problem,
+    default_language,
+    invitable_questionnaires,
+)
 from .models import Invitation
 from .notify import NotifyError, NotifyNotConfigured, NotifySender, is_configured
 from .operations import invitations_sending as sending
