@@ -9,6 +9,7 @@ the overview without its rates: the results query the rates sit next to.
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import sys
 import time
@@ -71,6 +72,7 @@ def main(argv=None) -> int:
     from feedback import staff
     from feedback.demo.load import load_catalogue
     from feedback.migrations import alembic_config
+    from feedback.questionnaire_store import questionnaire_row
     from feedback.results.periods import business_year_of
 
     name = "feedback_bench_collection"
@@ -81,12 +83,15 @@ def main(argv=None) -> int:
         with app.app_context():
             with app.extensions["database"].session() as session:
                 load_catalogue(session)
+                questionnaire_row(session, "post-inspection-evaluation")
                 staff.add_user(session, "bench@example.gov.uk", "admin", "bench password 123")
         print(f"filling {inspections:,} inspections and {invitations:,} invitations...", flush=True)
         fill(url, inspections, invitations)
         client = app.test_client()
-        app.config["WTF_CSRF_ENABLED"] = False
-        client.post("/staff/sign-in", data={"email": "bench@example.gov.uk", "password": "bench password 123"})
+        page = client.get("/staff/sign-in").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', page)
+        client.post("/staff/sign-in", data={"email": "bench@example.gov.uk", "password": "bench password 123",
+                                            "csrf_token": token.group(1) or token.group(2)})
         year = business_year_of(date.today())
         period = f"{year}-{str(year + 1)[2:]}"
         code = "bench-5000" if not args.quick else "bench-500"

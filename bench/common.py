@@ -126,7 +126,7 @@ def record(name: str, title: str, rows: list[dict[str, Any]], notes: list[str] |
           f"{RESULTS_MD.relative_to(ROOT)}")
 
 
-ORDER = ("submissions", "pages", "results_scale", "slack_ack", "export")
+ORDER = ("submissions", "pages", "results_scale", "slack_ack", "export", "collection")
 
 
 def _cell(value: Any) -> str:

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-ORDER = ("submissions", "pages", "results_scale", "slack_ack", "export")
+ORDER = ("submissions", "pages", "results_scale", "slack_ack", "export", "collection")
 
 
 def main(argv=None) -> int:
