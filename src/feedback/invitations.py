@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from . import questionnaires
+from . import invitation_counts, questionnaires
 from .clock import as_utc, utcnow
 from .models import Inspection, Invitation
 from .questionnaire_store import questionnaire_row
@@ -115,6 +115,7 @@ def create_invitation(
     )
     session.add(invitation)
     session.flush()
+    invitation_counts.add(session, invitation, invited=1)
     return NewInvitation(invitation, token)
 
 
@@ -150,4 +151,7 @@ def claim_single_use(session: Session, invitation: Invitation, now: datetime) ->
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    if result.rowcount != 1:
+        return False
+    invitation_counts.add(session, invitation, completed=1)
+    return True

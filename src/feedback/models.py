@@ -662,3 +662,19 @@ class NotifyReceipt(Base):
     reference: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(30))
     received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class InvitationCount(Base):
+    """Named invitations made, and answered, per inspection, questionnaire and UK day made.
+
+    Response rates read these rather than every invitation, and they stay when the retention
+    policy deletes old invitations, so past periods keep their rates (feedback.invitation_counts).
+    """
+
+    __tablename__ = "invitation_counts"
+
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"), primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    invited: Mapped[int] = mapped_column(Integer, default=0)
+    completed: Mapped[int] = mapped_column(Integer, default=0)

@@ -108,3 +108,37 @@ def test_invite_refuses_a_questionnaire_the_inspection_does_not_cover(app, demo_
     assert result.exit_code == 2
     assert "is not asked in CCI inspections" in result.output
     assert not invitations(demo_data)
+
+
+def test_response_rates_outlive_the_retention_policy_and_follow_withdrawals(notify_app, notify, demo_data, client,
+                                                                            runner, tmp_path):
+    from feedback.operations.response_rates import response_rates
+    from feedback.results.periods import Period, business_year_of
+    from feedback.retention import RetentionPolicy, purge
+
+    db = demo_data
+    people = tmp_path / "people.txt"
+    people.write_text("Ann, ann@example.gov.uk\nBryn, bryn@example.gov.uk\nCath, cath@example.gov.uk\n")
+    assert runner.invoke(args=["invite", "--inspection", MANCHESTER, "--questionnaire", PIE,
+                               "--recipients", str(people)]).exit_code == 0
+    for email in notify.emails[:2]:
+        respondent = Browser(client.application.test_client())
+        respondent.get("/i/" + email.body["personalisation"]["link"].rsplit("/", 1)[1])
+        respondent.submit()
+        answer_pie(respondent)
+        respondent.submit(selector="main form")
+    period = Period.business_year(business_year_of(utcnow().date()))
+
+    def rate():
+        db.commit()
+        [row] = response_rates(db, period)
+        return row.rate.completed, row.rate.invited, row.rate.percent
+
+    assert rate() == (2, 3, 67)
+    assert runner.invoke(args=["invitations", "revoke", "--inspection", MANCHESTER, "--questionnaire", PIE,
+                               "--email", "cath@example.gov.uk"]).exit_code == 0
+    assert rate() == (2, 2, 100)
+    with notify_app.app_context():
+        purge(db, RetentionPolicy(comment_days=730, draft_hours=168), now=utcnow() + timedelta(days=400))
+    assert not invitations(db)  # the invitations have gone under the policy...
+    assert rate() == (2, 2, 100)  # ...and the period keeps its rate

@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .. import audit, questionnaires
+from .. import audit, invitation_counts, questionnaires
 from ..clock import as_utc
 from ..i18n import UK_TIME
 from ..invitation_emails import (
@@ -291,6 +291,7 @@ def revoke(session: Session, invitation: Invitation, actor: Actor, now: datetime
     if invitation.revoked_at is not None:
         return False
     invitation.revoked_at = utc(now)
+    invitation_counts.add(session, invitation, invited=-1, completed=-1 if invitation.used_at else 0)
     if invitation.email_status == SCHEDULED:
         invitation.email_status = None
     audit.record(session, "invitation.revoke", actor=actor, subject=invitation, address=address, at=now,

@@ -60,7 +60,60 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        'invitation_counts',
+        sa.Column('inspection_id', sa.Integer(), nullable=False),
+        sa.Column('questionnaire_id', sa.Integer(), nullable=False),
+        sa.Column('day', sa.Date(), nullable=False),
+        sa.Column('invited', sa.Integer(), nullable=False),
+        sa.Column('completed', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(['inspection_id'], ['inspections.id'],
+                                name=op.f('fk_invitation_counts_inspection_id_inspections')),
+        sa.ForeignKeyConstraint(['questionnaire_id'], ['questionnaires.id'],
+                                name=op.f('fk_invitation_counts_questionnaire_id_questionnaires')),
+        sa.PrimaryKeyConstraint('inspection_id', 'questionnaire_id', 'day', name=op.f('pk_invitation_counts')),
+    )
+    count_existing_invitations()
+
+
+def count_existing_invitations() -> None:
+    """Count the named invitations already made, by the UK day each was made."""
+    bind = op.get_bind()
+    if bind.dialect.name == 'postgresql':
+        op.execute(
+            "INSERT INTO invitation_counts (inspection_id, questionnaire_id, day, invited, completed) "
+            "SELECT inspection_id, questionnaire_id, (created_at AT TIME ZONE 'Europe/London')::date, "
+            "count(*), count(used_at) FROM invitations WHERE mode = 'single' AND revoked_at IS NULL "
+            "GROUP BY 1, 2, 3"
+        )
+        return
+    from collections import Counter
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    london = ZoneInfo('Europe/London')
+    counts: Counter = Counter()
+    rows = bind.execute(sa.text(
+        "SELECT inspection_id, questionnaire_id, created_at, used_at FROM invitations "
+        "WHERE mode = 'single' AND revoked_at IS NULL"))
+    for inspection_id, questionnaire_id, created_at, used_at in rows:
+        moment = created_at if isinstance(created_at, datetime) else datetime.fromisoformat(str(created_at))
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        key = (inspection_id, questionnaire_id, moment.astimezone(london).date())
+        counts[key + ('invited',)] += 1
+        counts[key + ('completed',)] += 1 if used_at is not None else 0
+    keys = {k[:3] for k in counts}
+    for key in sorted(keys):
+        bind.execute(sa.text(
+            "INSERT INTO invitation_counts (inspection_id, questionnaire_id, day, invited, completed) "
+            "VALUES (:i, :q, :d, :invited, :completed)"),
+            {"i": key[0], "q": key[1], "d": key[2], "invited": counts[key + ('invited',)],
+             "completed": counts[key + ('completed',)]})
+
+
 def downgrade() -> None:
+    op.drop_table('invitation_counts')
     op.drop_table('notify_receipts')
     op.drop_table('collection_closures')
     op.drop_index('ix_invitations_inspection_questionnaire', table_name='invitations')
