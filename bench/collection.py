@@ -46,6 +46,12 @@ def fill(url: str, inspections: int, invitations: int) -> None:
                    CASE WHEN g % 50 = 0 THEN 'permanent-failure' ELSE 'delivered' END,
                    'invitation-' || g, CASE WHEN g % 3 <> 2 THEN now() END, CASE WHEN g % 3 <> 2 THEN now() END, 1
             FROM generate_series(1, :n) g"""), {"n": invitations, "i": inspections})
+        # What the service keeps as invitations are made and answered (feedback.invitation_counts).
+        c.execute(text("""
+            INSERT INTO invitation_counts (inspection_id, questionnaire_id, day, invited, completed)
+            SELECT inspection_id, questionnaire_id, (created_at AT TIME ZONE 'Europe/London')::date,
+                   count(*), count(used_at)
+            FROM invitations WHERE mode = 'single' AND revoked_at IS NULL GROUP BY 1, 2, 3"""))
         c.execute(text("ANALYZE"))
     engine.dispose()
 
