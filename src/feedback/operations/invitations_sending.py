@@ -1,5 +1,5 @@
 """Invite named recipients and send their emails, now or on the publication date; resend, revoke,
-extend, close; settle emails whose outcome is unknown; take Notify's delivery receipts.
+extend, close; settle emails whose outcome is unknown (Notify's receipts: operations.receipts).
 
 An email is written ahead: its invitation is committed as "not confirmed", with the reference
 it is sent under, before Notify is asked. If no answer comes back (a timeout, a dropped
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
-from typing import Any, Mapping
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -27,7 +26,7 @@ from ..invitation_emails import (
     send_reminders,
 )
 from ..invitations import InvitationError, create_invitation
-from ..models import CollectionClosure, Inspection, Invitation, NotifyReceipt, StaffUser
+from ..models import CollectionClosure, Inspection, Invitation, StaffUser
 from ..notify import EmailSender, NotifyError
 from ..questionnaire_store import questionnaire_row
 from ..tokens import hash_token, new_token
@@ -158,7 +157,7 @@ def deliver(session: Session, invitation: Invitation, sender: EmailSender, setti
     return SendOutcome(invitation_id, SENDING)
 
 
-def _accepted(invitation: Invitation, notification_id: str | None, now: datetime) -> None:
+def mark_accepted(invitation: Invitation, notification_id: str | None, now: datetime) -> None:
     invitation.email_status = SENDING
     invitation.email_status_at = now
     invitation.email_error = None
@@ -243,7 +242,7 @@ def settle(session: Session, invitation: Invitation, sender: EmailSender, now: d
     found = sender.find_email(invitation.notify_reference)
     now = utc(now)
     if found is not None:
-        _accepted(invitation, str(found.get("id") or ""), now)
+        mark_accepted(invitation, str(found.get("id") or ""), now)
         invitation.email_status = NOTIFY_STATUSES.get(str(found.get("status")), SENDING)
     elif "-reminder" in invitation.notify_reference:
         invitation.reminder_sent_at = None  # never sent: the next run sends it
@@ -406,47 +405,3 @@ def send_due(session: Session, sender: EmailSender, settings: EmailSettings, now
                      detail={"email": invitation.email, "reference": invitation.notify_reference})
     session.commit()
     return run
-
-
-# --- Delivery receipts from Notify ------------------------------------------------------------
-
-class BadReceipt(ValueError):
-    """A callback body that is not a Notify delivery receipt."""
-
-
-def record_receipt(session: Session, payload: Mapping[str, Any], now: datetime) -> str:
-    """Apply one delivery receipt; the same receipt again changes nothing. Commits.
-
-    Returns "applied", "duplicate" or "unmatched" (no invitation sent under that id or reference).
-    """
-    if not isinstance(payload, Mapping):
-        raise BadReceipt("not a JSON object")
-    notification_id = str(payload.get("id") or "")
-    status = str(payload.get("status") or "")
-    reference = payload.get("reference")
-    if not notification_id or len(notification_id) > 36 or not status or len(status) > 30:
-        raise BadReceipt("id and status are required")
-    reference = str(reference)[:100] if reference else None
-    now = utc(now)
-    try:
-        with session.begin_nested():
-            session.add(NotifyReceipt(notification_id=notification_id, reference=reference, status=status,
-                                      received_at=now))
-    except IntegrityError:  # the savepoint is rolled back: this receipt was applied before
-        return "duplicate"
-    invitation = session.scalars(
-        select(Invitation).where(Invitation.notify_id == notification_id).with_for_update()
-    ).first()
-    if invitation is None and reference:
-        invitation = session.scalars(
-            select(Invitation).where(Invitation.notify_reference == reference).with_for_update()
-        ).first()
-    if invitation is None or (invitation.notify_reference and reference and invitation.notify_reference != reference):
-        session.commit()
-        return "unmatched"
-    if invitation.email_status == NOT_CONFIRMED:
-        _accepted(invitation, notification_id, now)
-    invitation.email_status = NOTIFY_STATUSES.get(status, SENDING)
-    invitation.email_status_at = now
-    session.commit()
-    return "applied"

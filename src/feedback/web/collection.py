@@ -39,6 +39,7 @@ from ..invitations import (
 from ..models import Device, Inspection, Invitation
 from ..notify import NotifyError, NotifySender, is_configured
 from ..operations import invitations_sending as sending
+from ..operations import receipts
 from ..operations.recipients import Problem, check_rows, pasted_rows, uploaded_rows
 from ..operations.response_rates import response_rates
 from ..operations.tracking import invitations_page, shared_response_counts, summary
@@ -386,7 +387,7 @@ def delivery_status():
         return jsonify({"error": "unauthorised"}), 401
     payload = request.get_json(silent=True)
     try:
-        outcome = sending.record_receipt(db_session(), payload, utcnow())
-    except sending.BadReceipt as error:
+        outcome = receipts.record_receipt(db_session(), payload, utcnow())
+    except receipts.BadReceipt as error:
         return jsonify({"error": str(error)}), 400
     return jsonify({"result": outcome}), 200
