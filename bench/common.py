@@ -126,7 +126,8 @@ def record(name: str, title: str, rows: list[dict[str, Any]], notes: list[str] |
           f"{RESULTS_MD.relative_to(ROOT)}")
 
 
-ORDER = ("submissions", "pages", "results_scale", "slack_ack", "export", "demo_load", "inspections_list")
+ORDER = ("submissions", "pages", "results_scale", "slack_ack", "export", "demo_load", "inspections_list",
+         "collection")
 
 
 def _cell(value: Any) -> str:

@@ -15,7 +15,8 @@ import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-ORDER = ("submissions", "pages", "results_scale", "slack_ack", "export", "demo_load", "inspections_list")
+ORDER = ("submissions", "pages", "results_scale", "slack_ack", "export", "demo_load", "inspections_list",
+         "collection")
 
 
 def main(argv=None) -> int:

@@ -14,10 +14,16 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from . import get_db, questionnaires, staff
+from . import audit, get_db, questionnaires, staff
 from .api_cli import api_tokens_group
 from .cli_lookup import find_inspection
 from .clock import utcnow
+from .collection_cli import (
+    invitations_group,
+    invite_recipients,
+    outcome_line,
+    tracking_command,
+)
 from .config import PROJECT_ROOT
 from .config_cli import check_config
 from .counting_cli import counts_group
@@ -29,14 +35,14 @@ from .invitation_emails import (
     EmailSettings,
     due_reminders,
     format_expiry,
-    send_invitation,
     send_reminders,
 )
 from .invitations import InvitationError, create_invitation, default_language
 from .kiosk_cli import kiosk_group
 from .migrations import alembic_config
 from .models import StaffUser
-from .notify import NotifyError, NotifyNotConfigured, NotifySender, is_configured
+from .notify import NotifyNotConfigured, NotifySender, is_configured
+from .operations.invitations_sending import NOT_CONFIRMED, REFUSED, deliver
 from .operations_cli import (
     audit_command,
     inspections_group,
@@ -47,6 +53,7 @@ from .purge_cli import purge_command
 from .results.cli import results_command
 from .slack.cli import digest_command, slack_group
 from .staff_cli import users_group
+from .worker import worker_command
 
 db_group = AppGroup("db", help="Create or migrate the database.")
 translate_group = AppGroup("translate", help="Extract, update and compile translations.")
@@ -91,10 +98,19 @@ def invitation_link(path: str) -> str:
 @click.option("--send", is_flag=True,
               help="Email the invitation through GOV.UK Notify (to --email, else the "
                    "organisation's contact email).")
+@click.option("--recipients", "recipients_path", default=None, metavar="FILE",
+              help="Invite named people instead: a file of lines 'Name, email, language' (or a .csv), "
+                   "one single-use link each, emailed through GOV.UK Notify.")
+@click.option("--at", "at", type=click.Choice(["now", "publication"]), default="now",
+              help="With --recipients: email now, or on the inspection's publication date (by `feedback worker`).")
 def invite(
-    inspection_ref: str, questionnaire_code: str, days: int | None, email: str | None, send: bool
+    inspection_ref: str, questionnaire_code: str, days: int | None, email: str | None, send: bool,
+    recipients_path: str | None, at: str,
 ) -> None:
     """Print an invitation link for an inspection's questionnaire; with --send, email it too."""
+    if recipients_path is not None:
+        invite_recipients(inspection_ref, questionnaire_code, recipients_path, days, at)
+        return
     config = current_app.config
     if send and not is_configured(config):
         raise click.UsageError(
@@ -119,10 +135,11 @@ def invite(
                 raise click.UsageError(str(error)) from None
         try:
             try:
-                new = create_invitation(
-                    session, inspection, questionnaire_code,
-                    days=days or config["INVITATION_DAYS"], email=email,
-                )
+                with force_locale("en_GB"):
+                    new = create_invitation(
+                        session, inspection, questionnaire_code,
+                        days=days or config["INVITATION_DAYS"], email=email,
+                    )
             except InvitationError as error:
                 raise click.UsageError(str(error)) from None
             with force_locale("en_GB"):
@@ -138,14 +155,19 @@ def invite(
                 return
             # Keep the invitation, whose link is printed above, even if Notify refuses the email.
             session.commit()
-            try:
-                send_invitation(session, new.invitation, new.token, sender, settings, now=utcnow())
-            except NotifyError as error:
+            outcome = deliver(session, new.invitation, sender, settings, utcnow(), token=new.token)
+            audit.record(session, "invitation.send", actor=audit.COMMAND_LINE, subject=new.invitation,
+                         detail={"email": email, "reference": new.invitation.notify_reference,
+                                 "outcome": outcome.state, "reason": outcome.reason})
+            session.commit()
+            if outcome.state == REFUSED:
                 raise click.ClickException(
-                    f"The invitation was not emailed. {error} "
+                    f"The invitation was not emailed. {outcome.reason} "
                     "The link above works and can be sent by hand."
-                ) from None
-            click.echo(f"Sent to {email} (reference invitation-{new.invitation.id}).", err=True)
+                )
+            click.echo(outcome_line(outcome, email, new.invitation.notify_reference), err=True)
+            if outcome.state == NOT_CONFIRMED:
+                raise click.ClickException("The email is not confirmed (see above).")
         finally:
             if sender is not None:
                 sender.close()
@@ -313,6 +335,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(inspections_group)
     app.cli.add_command(programme_group)
     app.cli.add_command(audit_command)
+    app.cli.add_command(invitations_group)
+    app.cli.add_command(tracking_command)
+    app.cli.add_command(worker_command)
 
 
 def main() -> None:

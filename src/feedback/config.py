@@ -108,6 +108,10 @@ class Config:
     NOTIFY_TEMPLATE_STAFF_INVITATION: str = ""
     # Audit events are deleted (by `feedback purge`) this long after they happened: 7 years.
     AUDIT_RETENTION_DAYS: int = 2557
+    # The bearer token Notify sends with delivery receipts (set the same in Notify's callback settings).
+    NOTIFY_CALLBACK_TOKEN: str = ""
+    NOTIFY_TIMEOUT_SECONDS: float = 15.0
+    WORKER_INTERVAL: float = 30.0
 
     # Slack
     SLACK_BOT_TOKEN: str = ""
@@ -161,6 +165,9 @@ class Config:
             NOTIFY_TEMPLATE_REMINDER_BOTH=env("NOTIFY_TEMPLATE_REMINDER_BOTH", ""),
             NOTIFY_TEMPLATE_STAFF_INVITATION=env("NOTIFY_TEMPLATE_STAFF_INVITATION", ""),
             AUDIT_RETENTION_DAYS=_env_int("AUDIT_RETENTION_DAYS", cls.AUDIT_RETENTION_DAYS),
+            NOTIFY_CALLBACK_TOKEN=env("NOTIFY_CALLBACK_TOKEN", ""),
+            NOTIFY_TIMEOUT_SECONDS=float(env("NOTIFY_TIMEOUT_SECONDS", "") or cls.NOTIFY_TIMEOUT_SECONDS),
+            WORKER_INTERVAL=float(env("WORKER_INTERVAL", "") or cls.WORKER_INTERVAL),
             SLACK_BOT_TOKEN=env("SLACK_BOT_TOKEN", ""),
             SLACK_SIGNING_SECRET=env("SLACK_SIGNING_SECRET", ""),
             SLACK_DIGEST_CHANNEL=env("SLACK_DIGEST_CHANNEL", ""),
@@ -178,6 +185,8 @@ class Config:
             found.append("SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: Slack requests could not be verified")
         if self.OIDC_ISSUER and not (self.OIDC_CLIENT_ID and self.OIDC_CLIENT_SECRET and self.OIDC_ALLOWED_DOMAINS):
             found.append("OIDC_ISSUER is set but OIDC_CLIENT_ID, OIDC_CLIENT_SECRET or OIDC_ALLOWED_DOMAINS is not")
+        if self.NOTIFY_CALLBACK_TOKEN and len(self.NOTIFY_CALLBACK_TOKEN) < 32:
+            found.append("NOTIFY_CALLBACK_TOKEN is shorter than 32 characters: Notify's callbacks could be forged")
         if self.ENVIRONMENT == "production":
             if not self.STAFF_SECOND_FACTOR_REQUIRED:
                 found.append("STAFF_SECOND_FACTOR_REQUIRED is off: a password alone must not open the staff pages "

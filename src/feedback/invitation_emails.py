@@ -222,20 +222,31 @@ def send_reminders(
             token = new_token()
             invitation.token_hash = hash_token(token)
             invitation.reminder_sent_at = now
+            invitation.notify_reference = reminder_reference(invitation)
+            invitation.email_status, invitation.email_status_at = "not_confirmed", now
             session.flush()
-            sender.send_email(
+            notification_id = sender.send_email(
                 to=invitation.email,
                 template_id=template_id,
                 personalisation=personalisation(invitation, token, settings),
                 reference=reminder_reference(invitation),
             )
         except NotifyError as error:
+            if getattr(error, "outcome_unknown", False):
+                # Notify may have it: keep the reminder as sent, "not confirmed", to be settled
+                # (feedback.operations) before anything sends it again.
+                invitation.email_error = str(error)
+                session.commit()
+                run.failed.append((invitation_id, f"not confirmed: {error}"))
+                continue
             session.rollback()
             run.failed.append((invitation_id, str(error)))
             continue
         except BaseException:
             session.rollback()
             raise
+        invitation.email_status, invitation.notify_id = "sending", notification_id or None
+        invitation.emails_sent = (invitation.emails_sent or 0) + 1
         session.commit()
         run.sent.append(invitation_id)
     return run

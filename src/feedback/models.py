@@ -170,9 +170,26 @@ class Invitation(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Collection (feedback.operations): who it is for, when it opens and is sent, what Notify said.
+    recipient_name: Mapped[str | None] = mapped_column(String(200))
+    opens_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    scheduled_for: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The latest email's state: scheduled, not_confirmed, sending, delivered, or a Notify failure.
+    email_status: Mapped[str | None] = mapped_column(String(30))
+    email_status_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    email_error: Mapped[str | None] = mapped_column(Text)
+    notify_reference: Mapped[str | None] = mapped_column(String(100), index=True)
+    notify_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    emails_sent: Mapped[int] = mapped_column(Integer, default=0)
+    opened_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     questionnaire: Mapped[Questionnaire] = relationship()
     inspection: Mapped[Inspection] = relationship()
+
+
+Index("ix_invitations_inspection_questionnaire", Invitation.inspection_id, Invitation.questionnaire_id)
 
 
 class Draft(Base):
@@ -741,3 +758,46 @@ class SignInAttempt(Base):
     # The WebAuthn challenge of the key ceremony under way (base64url).
     challenge: Mapped[str | None] = mapped_column(String(200))
     next_path: Mapped[str | None] = mapped_column(String(2000))
+
+
+# --- Collection: closing an inspection's questionnaire, and Notify's delivery receipts -------
+
+class CollectionClosure(Base):
+    """An inspection's questionnaire closed to responses: its links stop working."""
+
+    __tablename__ = "collection_closures"
+    __table_args__ = (UniqueConstraint("inspection_id", "questionnaire_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"))
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id"))
+    closed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class NotifyReceipt(Base):
+    """A delivery receipt from GOV.UK Notify; the same receipt twice is kept once."""
+
+    __tablename__ = "notify_receipts"
+    __table_args__ = (UniqueConstraint("notification_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notification_id: Mapped[str] = mapped_column(String(36))
+    reference: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(30))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class InvitationCount(Base):
+    """Named invitations made, and answered, per inspection, questionnaire and UK day made.
+
+    Response rates read these rather than every invitation, and they stay when the retention
+    policy deletes old invitations, so past periods keep their rates (feedback.invitation_counts).
+    """
+
+    __tablename__ = "invitation_counts"
+
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"), primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    invited: Mapped[int] = mapped_column(Integer, default=0)
+    completed: Mapped[int] = mapped_column(Integer, default=0)

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+import requests
 from notifications_python_client.errors import APIError
 from notifications_python_client.notifications import NotificationsAPIClient
 
@@ -23,9 +24,11 @@ REQUEST_TIMEOUT_SECONDS = 15
 class NotifyError(RuntimeError):
     """An email was not sent through GOV.UK Notify."""
 
-    def __init__(self, message: str, status_code: int | None = None):
+    def __init__(self, message: str, status_code: int | None = None, outcome_unknown: bool = False):
         super().__init__(message)
         self.status_code = status_code
+        # No answer came back (a timeout, a dropped connection): Notify may have taken the email.
+        self.outcome_unknown = outcome_unknown
 
 
 class NotifyNotConfigured(NotifyError):
@@ -38,6 +41,8 @@ class EmailSender(Protocol):
     def send_email(
         self, to: str, template_id: str, personalisation: Mapping[str, Any], reference: str
     ) -> str: ...
+
+    def find_email(self, reference: str) -> Mapping[str, Any] | None: ...
 
 
 def is_configured(config: Mapping[str, Any]) -> bool:
@@ -58,7 +63,8 @@ def notifications_client(config: Mapping[str, Any]) -> NotificationsAPIClient:
     base_url = (config.get("NOTIFY_BASE_URL") or "").strip().rstrip("/")
     if not base_url:
         raise NotifyNotConfigured("GOV.UK Notify is not configured: set NOTIFY_BASE_URL.")
-    return NotificationsAPIClient(api_key, base_url=base_url, timeout=REQUEST_TIMEOUT_SECONDS)
+    timeout = float(config.get("NOTIFY_TIMEOUT_SECONDS") or REQUEST_TIMEOUT_SECONDS)
+    return NotificationsAPIClient(api_key, base_url=base_url, timeout=timeout)
 
 
 class NotifySender:
@@ -83,8 +89,19 @@ class NotifySender:
                 reference=reference,
             )
         except APIError as error:
-            raise NotifyError(describe_error(error), status_code=_status_code(error)) from None
+            raise NotifyError(describe_error(error), status_code=_status_code(error),
+                              outcome_unknown=_outcome_unknown(error)) from None
         return str((response or {}).get("id", ""))
+
+    def find_email(self, reference: str) -> Mapping[str, Any] | None:
+        """Ask Notify for the email sent with this reference: its id and status, or None if it has none."""
+        try:
+            found = self._client.get_all_notifications(reference=reference, template_type="email")
+        except APIError as error:
+            raise NotifyError(describe_error(error), status_code=_status_code(error),
+                              outcome_unknown=True) from None
+        notifications = [n for n in (found or {}).get("notifications", []) if n.get("reference") == reference]
+        return notifications[0] if notifications else None
 
     def close(self) -> None:
         self._client.request_session.close()
@@ -94,6 +111,18 @@ class NotifySender:
 
     def __exit__(self, *exc_info) -> None:
         self.close()
+
+
+def _outcome_unknown(error: APIError) -> bool:
+    """True when the request may have reached Notify but no answer came back."""
+    if error.response is not None:
+        return False
+    cause = error.__cause__ or error.__context__
+    # A connection that was never made cannot have delivered the request.
+    never_connected = isinstance(cause, requests.ConnectTimeout) or (
+        isinstance(cause, requests.ConnectionError) and "NewConnectionError" in repr(cause)
+    )
+    return not never_connected
 
 
 def _status_code(error: APIError) -> int | None:

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 SERVICE_ID = "6f1e3f7a-2d4b-4c1e-9a55-0d5b1f0c2a11"
 SECRET = "c3d2a1b0-9e8f-4a7b-8c6d-5e4f3a2b1c0d"
@@ -40,8 +42,10 @@ class NotifyStub:
         self.requests: list[RecordedRequest] = []
         self._failures: list[tuple[int, dict]] = []
         self._lock = threading.Lock()
-        self._server: HTTPServer | None = None
+        self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self.created: list[dict] = []  # the emails Notify took, as its status lookup returns them
+        self.silent_seconds = 0.0  # take the next email, then say nothing for this long
 
     # Control
 
@@ -84,9 +88,32 @@ class NotifyStub:
                 if failure is not None:
                     self._answer(*failure)
                 elif self.path == "/v2/notifications/email" and isinstance(body, dict):
-                    self._answer(201, stub._email_created(body))
+                    created = stub._email_created(body)
+                    with stub._lock:
+                        stub.created.append({"id": created["id"], "reference": body.get("reference"),
+                                             "email_address": body.get("email_address"), "status": "sending",
+                                             "type": "email"})
+                        silence, stub.silent_seconds = stub.silent_seconds, 0.0
+                    if silence:
+                        time.sleep(silence)  # taken, but the client gives up before the answer
+                    try:
+                        self._answer(201, created)
+                    except BrokenPipeError:
+                        pass
                 else:
                     self._answer(404, {"status_code": 404, "errors": [{"error": "NotFound", "message": "Not found"}]})
+
+            def do_GET(self) -> None:  # noqa: N802 - the status lookup by reference
+                parts = urlsplit(self.path)
+                with stub._lock:
+                    stub.requests.append(RecordedRequest("GET", self.path, dict(self.headers), None))
+                    found = list(stub.created)
+                if parts.path != "/v2/notifications":
+                    self._answer(404, {"status_code": 404, "errors": [{"error": "NotFound", "message": "Not found"}]})
+                    return
+                reference = parse_qs(parts.query).get("reference", [None])[0]
+                matching = [n for n in found if reference is None or n["reference"] == reference]
+                self._answer(200, {"notifications": matching, "links": {"current": self.path}})
 
             def _answer(self, status: int, payload: dict) -> None:
                 data = json.dumps(payload).encode("utf-8")
@@ -99,7 +126,7 @@ class NotifyStub:
             def log_message(self, format, *args) -> None:  # keep test output quiet
                 pass
 
-        self._server = HTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
         return self

@@ -1,5 +1,6 @@
 """Running a business year: organisations, inspections, the programme import, staff accounts,
-the audit log. Plain domain functions; the staff pages and the CLI are thin callers of them."""
+invitations and their tracking, the audit log. Plain domain functions; the staff pages and the
+CLI are thin callers of them."""
 
 from __future__ import annotations
 

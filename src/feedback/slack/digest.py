@@ -23,6 +23,8 @@ from .. import presenting, questionnaires
 from ..clock import as_utc
 from ..i18n import LANGUAGES, UK_TIME, format_day
 from ..models import DigestPost
+from ..operations.response_rates import response_rates
+from ..operations.tracking import Rate
 from ..questionnaires import FREE_TEXT, MULTIPLE, QuestionnaireDefinition
 from ..results import Filters, Period, QuestionnaireResults, questionnaire_results
 from ..results.periods import business_year_of
@@ -74,6 +76,7 @@ class Section:
     definition: QuestionnaireDefinition
     results: QuestionnaireResults
     new: QuestionnaireResults | None = None
+    rate: Rate | None = None  # responses over named invitations (feedback.operations.response_rates)
 
 
 @dataclass(frozen=True)
@@ -97,16 +100,19 @@ def collect(session: Session, period: Period, since: date | None = None, today: 
     """
     found: list[Section] = []
     empty: list[QuestionnaireDefinition] = []
+    rates: dict[str, Rate | None] = {}
     for definition in definitions or questionnaires.ALL:
         results = questionnaire_results(session, definition.code, Filters(period=period))
         if not has_responses(results):
             empty.append(definition)
             continue
         new = None
+        rates[definition.code] = next(
+            (row.rate for row in response_rates(session, period) if row.questionnaire == definition.code), None)
         if since is not None and today is not None and since <= today:
             new = questionnaire_results(session, definition.code,
                                         Filters(period=Period.days(since, today)), compare_previous=False)
-        found.append(Section(definition, results, new))
+        found.append(Section(definition, results, new, rates[definition.code]))
     return Digest(period, tuple(found), tuple(empty), since)
 
 
@@ -159,6 +165,16 @@ def new_text(new: QuestionnaireResults | None, since: date | None, language: str
     count = new.responses or 0
     return ngettext("%(count)s new since %(date)s", "%(count)s new since %(date)s", count, date=day,
                     count=presenting.number(count))
+
+
+def rate_text(rate: Rate | None) -> str | None:
+    if rate is None or not rate.invited:
+        return None
+    if rate.suppressed:
+        return _("response rate: too few responses to show")
+    return _("response rate %(completed)s of %(invited)s invited (%(percent)s%%)",
+             completed=presenting.number(rate.completed), invited=presenting.number(rate.invited),
+             percent=rate.percent)
 
 
 @dataclass(frozen=True)
@@ -216,7 +232,7 @@ def render(digest: Digest, language: str, base_url: str, limit: int = blocks.MES
         plain: list[str] = [escape(title), escape(intro), ""]
         for item in digest.sections:
             url = blocks.questionnaire_url(base_url, item.definition.code, period.code)
-            extra = [t for t in [new_text(item.new, digest.since, language)] if t]
+            extra = [t for t in [new_text(item.new, digest.since, language), rate_text(item.rate)] if t]
             lines = questionnaire_lines(item.definition, item.results, url, extra)
             rich.extend(blocks.sections(lines.mrkdwn))
             plain.extend(lines.plain + [""])

@@ -9,6 +9,7 @@ from . import (
     api,
     assets,
     audit_log,
+    collection,
     counting,
     dashboard,
     errors,
@@ -53,4 +54,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(programme_import.bp)
     app.register_blueprint(staff_accounts.bp)
     app.register_blueprint(audit_log.bp)
+    app.register_blueprint(collection.bp)
+    app.register_blueprint(collection.callbacks_bp)
     slack.init_app(app)  # POST /slack/events, only when Slack is configured

@@ -18,6 +18,7 @@ from ..comments import CommentSearch, find_comments
 from ..forms import EmptyForm
 from ..models import Inspection, Programme, Region, Response
 from ..operations import inspections as inspection_ops
+from ..operations.response_rates import response_rates
 from ..questionnaires import FREE_TEXT, MULTIPLE, QuestionnaireDefinition
 from ..results import FilterError, Filters, Period, PeriodError, parse_period
 from ..results.periods import business_year_of
@@ -170,9 +171,13 @@ def overview():
     for definition in questionnaires.ALL:
         found = results.questionnaire_results(dbs, definition.code, state.filters, viewer="staff")
         sections.append((definition, found))
+    # Responses over named invitations, beside the satisfaction figures (feedback.operations).
+    rates = {row.questionnaire: row.rate for row in response_rates(
+        dbs, period, programme=state.filters.programme, region=state.filters.region)} if period else {}
     return render_template(
         "dashboard/overview.html",
         sections=sections,
+        rates=rates,
         period=period,
         previous=period.previous() if period else None,
         state=state,

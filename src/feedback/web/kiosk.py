@@ -567,7 +567,8 @@ def index():
 @staff_bp.route("/new", methods=["GET", "POST"])
 @staff_required()
 def new():
-    form = EnrolForm()
+    # The collection pages link here with their inspection chosen already.
+    form = EnrolForm(data={"inspection": request.args.get("inspection", "")}) if request.method == "GET" else EnrolForm()
     inspections = inspection_choices()
     if submitted(form):
         dbs = db_session()

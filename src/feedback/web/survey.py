@@ -23,6 +23,7 @@ from ..forms import AboutYouForm, EmptyForm, question_form
 from ..i18n import choose_language, current_language, has_chosen_language
 from ..invitations import LinkState, find_invitation, link_state
 from ..models import Draft
+from ..operations.tracking import mark_opened, mark_started
 from ..questionnaires import MULTIPLE
 from .rate_limits import limit_public_posts
 
@@ -86,6 +87,9 @@ def invitation_start(token: str):
         # Organisations in Wales open their invitation in Welsh; English is one click away.
         choose_language("cy")
         return redirect(url_for("survey.invitation_start", token=token))
+    if invitation.opened_at is None:
+        mark_opened(dbs, invitation, utcnow())
+        dbs.commit()
     draft = session_draft()
     resuming = draft is not None and draft.invitation_id == invitation.id and draft.response_id is None
     return render_template(
@@ -111,6 +115,7 @@ def invitation_begin(token: str):
     if draft is None or draft.invitation_id != invitation.id or draft.response_id is not None:
         definition = questionnaires.get(invitation.questionnaire.code)
         draft = responses.start_draft(dbs, definition, channel="web", invitation=invitation)
+        mark_started(dbs, invitation, utcnow())
         dbs.commit()
         session[DRAFT_KEY] = draft.key
         session.pop(COMPLETED_KEY, None)
