@@ -134,6 +134,8 @@ def link_state(invitation: Invitation | None, now: datetime | None = None) -> Li
         return LinkState.UNKNOWN
     if invitation.revoked_at is not None or invitation.closed_at is not None:
         return LinkState.REVOKED
+    if invitation.inspection is not None and invitation.inspection.closed_at is not None:
+        return LinkState.REVOKED  # the whole inspection's collection was closed
     if invitation.opens_at is not None and as_utc(invitation.opens_at) > now:
         return LinkState.UNKNOWN  # not open yet: the same page as any other unusable link
     if as_utc(invitation.expires_at) <= now:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from feedback.models import AuditEvent, Inspection
 from feedback.operations import inspections as ops
+from tests.helpers.pages import Browser
 
 from .conftest import form_values
 
@@ -109,3 +110,19 @@ def test_changing_and_closing_an_inspection_from_its_page(support_browser, db):
     page = support_browser.submit()
     assert page.summary_rows()["Status"] == "Closed"
     assert db.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all() == ["inspection.edit", "inspection.close"]
+
+
+def test_closing_an_inspection_stops_its_invitation_links(app, support_browser, db):
+    from feedback.invitations import create_invitation
+
+    code = "omi2-2011-greater-manchester"
+    inspection = db.scalars(select(Inspection).where(Inspection.code == code)).one()
+    with app.app_context():
+        link = create_invitation(db, inspection, "offender-manager", days=28)
+    db.commit()
+    respondent = Browser(app.test_client())
+    assert respondent.get(f"/i/{link.token}").h1 != "This link cannot be used"
+
+    support_browser.get(f"/staff/inspections/{code}/close")
+    assert support_browser.submit().summary_rows()["Status"] == "Closed"
+    assert respondent.get(f"/i/{link.token}").h1 == "This link cannot be used"
