@@ -18,6 +18,7 @@ from ..models import Inspection, Organisation, Programme, Region, Response
 from ..questionnaires import FREE_TEXT, MULTIPLE, QuestionnaireDefinition
 from ..results import FilterError, Filters, Period, PeriodError, parse_period
 from ..results.periods import business_year_of
+from ..roles import VIEW_RESULTS
 from .auth import staff_required
 
 bp = Blueprint("dashboard", __name__, url_prefix="/staff")
@@ -135,7 +136,7 @@ def question_chart(chart_id: str, question, result) -> str | None:
 
 
 @bp.route("/")
-@staff_required()
+@staff_required(VIEW_RESULTS)
 def overview():
     state = read_filters(latest_year_with_responses())
     period = state.filters.period
@@ -155,7 +156,7 @@ def overview():
 
 
 @bp.route("/results/<code>")
-@staff_required()
+@staff_required(VIEW_RESULTS)
 def questionnaire(code: str):
     definition = definition_or_404(code)
     state = read_filters(latest_year_with_responses())
@@ -178,7 +179,7 @@ def questionnaire(code: str):
 
 
 @bp.route("/results/<code>/by/<by>")
-@staff_required()
+@staff_required(VIEW_RESULTS)
 def breakdown(code: str, by: str):
     definition = definition_or_404(code)
     if by not in BREAKDOWNS or (by.startswith("about_") and definition.question(by) is None):
@@ -223,7 +224,7 @@ def group_label(definition: QuestionnaireDefinition, by: str, key) -> str:
 
 
 @bp.route("/inspections")
-@staff_required()
+@staff_required(VIEW_RESULTS)
 def inspections():
     search = request.args.get("q", "").strip()[:100]
     query = (
@@ -244,7 +245,7 @@ def inspections():
 
 
 @bp.route("/inspections/<code>")
-@staff_required()
+@staff_required(VIEW_RESULTS)
 def inspection(code: str):
     dbs = db_session()
     found = dbs.scalars(select(Inspection).where(Inspection.code == code)).first()
@@ -264,7 +265,7 @@ def inspection(code: str):
 
 
 @bp.route("/results/<code>/comments")
-@staff_required()
+@staff_required(VIEW_RESULTS)
 def comments(code: str):
     definition = definition_or_404(code)
     state = read_filters(latest_year_with_responses())

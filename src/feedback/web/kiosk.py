@@ -51,6 +51,7 @@ from ..forms import EmptyForm
 from ..i18n import LANGUAGES, format_day
 from ..models import Device, Inspection
 from ..questionnaires import FREE_TEXT
+from ..roles import RUN_OPERATIONS
 from .assets import APP_ASSETS, BUILT_ASSETS
 from .auth import current_staff, staff_required
 from .components import plural_messages
@@ -540,7 +541,7 @@ def enrolment_qr(link: str) -> str:
 
 
 @staff_bp.route("/")
-@staff_required()
+@staff_required(RUN_OPERATIONS)
 def index():
     now = utcnow()
     return render_template(
@@ -551,7 +552,7 @@ def index():
 
 
 @staff_bp.route("/new", methods=["GET", "POST"])
-@staff_required()
+@staff_required(RUN_OPERATIONS)
 def new():
     form = EnrolForm()
     inspections = inspection_choices()
@@ -590,7 +591,7 @@ def new():
 
 
 @staff_bp.route("/<int:device_id>/enrolment")
-@staff_required()
+@staff_required(RUN_OPERATIONS)
 def enrolment(device_id: int):
     device = db_session().get(Device, device_id)
     if device is None:
@@ -611,7 +612,7 @@ def enrolment(device_id: int):
 
 
 @staff_bp.route("/<int:device_id>/revoke", methods=["GET", "POST"])
-@staff_required()
+@staff_required(RUN_OPERATIONS)
 def revoke(device_id: int):
     dbs = db_session()
     device = dbs.get(Device, device_id)

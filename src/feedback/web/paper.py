@@ -18,6 +18,7 @@ from ..forms import EmptyForm
 from ..i18n import LANGUAGES
 from ..models import Inspection, Programme, Response
 from ..questionnaires import FREE_TEXT, MULTIPLE
+from ..roles import RUN_OPERATIONS
 from ..tokens import new_token
 from .auth import staff_required
 
@@ -39,7 +40,7 @@ def typed_in(definition) -> bool:
 
 
 @bp.route("/")
-@staff_required()
+@staff_required(RUN_OPERATIONS)
 def index():
     return render_template(
         "paper/index.html",
@@ -79,7 +80,7 @@ def question_texts(definition) -> list[dict]:
 
 
 @bp.route("/<code>/form")
-@staff_required()
+@staff_required(RUN_OPERATIONS)
 def printable(code: str):
     definition = definition_or_404(code)
 
@@ -129,7 +130,7 @@ def raw_answers(definition, form) -> dict:
 
 
 @bp.route("/<code>/enter", methods=["GET", "POST"])
-@staff_required()
+@staff_required(RUN_OPERATIONS)
 def enter(code: str):
     definition = definition_or_404(code)
     if not typed_in(definition):

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from .. import db_session, staff
 from ..extensions import csrf
 from ..forms import SignInForm
+from ..roles import SIGNED_IN
 from .auth import current_staff, end_staff_session, safe_next, staff_required, start_staff_session
 from .rate_limits import limited
 
@@ -40,7 +41,7 @@ def sign_in():
 
 
 @bp.route("/sign-out", methods=["POST"])
-@staff_required()
+@staff_required(SIGNED_IN)
 def sign_out():
     user = current_staff()
     staff.end_all_sessions(user)  # so a copied cookie stops working too
