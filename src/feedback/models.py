@@ -618,3 +618,15 @@ class SlackRequest(Base):
 # Only the requests still waiting are indexed: the workers' one query.
 Index("ix_slack_requests_waiting", SlackRequest.next_attempt_at, SlackRequest.id,
       postgresql_where=SlackRequest.done_at.is_(None), sqlite_where=SlackRequest.done_at.is_(None))
+
+
+class GuessThrottle(Base):
+    """Recent wrong guesses (passwords, API tokens) from one source, and how long it must wait
+    (feedback.throttle). Keyed by a hash: no address, email or IP is stored as written."""
+
+    __tablename__ = "guess_throttles"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failure_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    blocked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
