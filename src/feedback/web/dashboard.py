@@ -17,7 +17,7 @@ from ..comments import CommentSearch, find_comments
 from ..models import Inspection, Organisation, Programme, Region, Response
 from ..questionnaires import FREE_TEXT, MULTIPLE, QuestionnaireDefinition
 from ..results import FilterError, Filters, Period, PeriodError, parse_period
-from ..results.periods import business_year_of
+from ..results.periods import FIRST_SUPPORTED_DAY, LAST_SUPPORTED_DAY, business_year_of
 from ..roles import VIEW_RESULTS
 from .auth import staff_required
 
@@ -69,7 +69,8 @@ def read_filters(default_period: Period | None) -> FilterState:
         try:
             period = parse_period(args["period"])
         except PeriodError:
-            errors["period"] = _("Enter a period like 2011-12, 2011-12-Q1 or 2011-06")
+            errors["period"] = _("Enter a period from %(first)d to %(last)d, like 2011-12, 2011-12-Q1 or 2011-06",
+                                 first=FIRST_SUPPORTED_DAY.year, last=LAST_SUPPORTED_DAY.year)
     args["period"] = period.code if period else ""
     try:
         filters = Filters(
