@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from .. import db_session, presenting, questionnaires, results
+from .. import db_session, kiosk, presenting, questionnaires, results
 from ..charts import BESIDE, OTHER, POSITIVE, Bar, bar_chart
 from ..clock import utcnow
 from ..comments import CommentSearch, find_comments
@@ -149,6 +149,7 @@ def overview():
     return render_template(
         "dashboard/overview.html",
         sections=sections,
+        late_arrival_days=kiosk.MAX_QUEUE_AGE.days,
         period=period,
         previous=period.previous() if period else None,
         state=state,

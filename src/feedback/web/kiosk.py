@@ -40,6 +40,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy import select
+from werkzeug.exceptions import BadRequest
 from wtforms import BooleanField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
@@ -56,6 +57,7 @@ from .assets import APP_ASSETS, BUILT_ASSETS
 from .auth import current_staff, staff_required
 from .components import plural_messages
 from .rate_limits import limit_public_posts
+from .security import limit_body
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 staff_bp = Blueprint("staff_kiosks", __name__, url_prefix="/staff/kiosks")
@@ -76,6 +78,7 @@ MIN_WARNING_SECONDS = 20
 
 
 limit_public_posts(bp)
+limit_body("kiosk.sync", MAX_SYNC_BYTES)
 
 
 def timing(name: str) -> int:
@@ -298,18 +301,20 @@ def sync():
     # this service never grants.
     if request.headers.get("X-Kiosk-Sync") != "1" or not request.is_json:
         return {"error": "send JSON with the X-Kiosk-Sync header"}, 400
-    if (request.content_length or 0) > MAX_SYNC_BYTES:
-        return {"error": "too large"}, 413
     tablet = kiosk.sending_tablet(db_session(), request.cookies.get(COOKIE))
     if tablet is None:
         return NOT_ENROLLED
-    payload = request.get_json(silent=True)
+    try:
+        payload = request.get_json()  # too large: 413 (RequestEntityTooLarge) from here
+    except BadRequest:
+        return {"error": "the body is not well-formed JSON"}, 400
     key = payload.get("key") if isinstance(payload, dict) else None
+    key = key if isinstance(key, str) and kiosk.IDEMPOTENCY_KEY.match(key) else None
     try:
         stored = kiosk.store_queued(db_session(), tablet, payload)
     except kiosk.RejectedResponse as rejected:
         current_app.logger.warning("kiosk %s: response rejected: %s", tablet.id, rejected.reason)
-        return {"error": rejected.reason, "key": key if isinstance(key, str) else None}, 422
+        return {"error": rejected.reason, "field": rejected.field, "key": key}, 422
     except responses.DeviceRevoked:  # revoked since this process last read the tablet
         return NOT_ENROLLED
     # Only the key goes back: a kiosk endpoint never shows anyone's answers.

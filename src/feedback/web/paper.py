@@ -152,6 +152,10 @@ def enter(code: str):
             abort(400)
         raw = raw_answers(definition, request.form)
         answers, _missing = responses.check_answers(definition, raw, include_about_you=True)
+        for question in definition.all_questions:  # held to the same length as on the web
+            if question.kind == FREE_TEXT and len((raw.get(question.code) or "").replace("\r\n", "\n")) > question.max_length:
+                errors.append({"text": _("Your answer must be %(max)d characters or fewer", max=question.max_length),
+                               "href": f"#{question.code}"})
         inspection = next((i for i in inspections if str(i.id) == inspection_id), None)
         if inspection_id and inspection is None:
             errors.append({"text": _("Select an inspection from the list"), "href": "#inspection"})
