@@ -67,7 +67,6 @@ COOKIE_PATH = "/kiosk"
 COOKIE_MAX_AGE = 400 * 24 * 60 * 60  # the longest a browser keeps a cookie
 UNLOCKED_KEY = "kiosk_unlocked"
 UNLOCKED_FOR = timedelta(minutes=5)
-NEW_ENROLMENT_KEY = "kiosk_enrolment"
 MAX_SYNC_BYTES = 64 * 1024
 STATIC = APP_ASSETS / "kiosk"
 
@@ -580,13 +579,9 @@ def new():
                 form.inspection.errors.append(_("This questionnaire is not asked in that inspection"))
             else:
                 dbs.commit()
-                # Shown on the next page only, and only to whoever enrolled: never stored.
-                session[NEW_ENROLMENT_KEY] = {
-                    "device": enrolment.device.id,
-                    "token": enrolment.token,
-                    "pin": enrolment.pin,
-                }
-                return redirect(url_for("staff_kiosks.enrolment", device_id=enrolment.device.id))
+                # Shown once, in the answer to this form, to whoever enrolled: kept nowhere, not
+                # even in the session cookie (signed, but readable by anyone holding it).
+                return show_enrolment(enrolment.device, enrolment.token, enrolment.pin)
     items = [
         {"value": q.code, "text": str(q.short_title), "checked": form.questionnaire.data == q.code}
         for q in kiosk.kiosk_questionnaires()
@@ -595,25 +590,26 @@ def new():
                            questionnaire_items=items)
 
 
-@staff_bp.route("/<int:device_id>/enrolment")
-@staff_required(RUN_OPERATIONS)
-def enrolment(device_id: int):
-    device = db_session().get(Device, device_id)
-    if device is None:
-        abort(404)
-    shown = session.get(NEW_ENROLMENT_KEY) or {}
-    if shown.get("device") != device.id or kiosk.state(device) != "waiting":
-        return redirect(url_for("staff_kiosks.index"))
-    link = current_app.config["PUBLIC_BASE_URL"] + kiosk.enrolment_path(shown["token"])
+def show_enrolment(device: Device, token: str, pin: str):
+    link = current_app.config["PUBLIC_BASE_URL"] + kiosk.enrolment_path(token)
     return render_template(
         "kiosk/staff_enrolment.html",
         device=device,
         definition=kiosk.definition_of(device),
         link=link,
         qr=enrolment_qr(link),
-        pin=shown["pin"],
+        pin=pin,
         expires=format_day(device.enrolment_expires_at),
     )
+
+
+@staff_bp.route("/<int:device_id>/enrolment")
+@staff_required(RUN_OPERATIONS)
+def enrolment(device_id: int):
+    """The link and PIN were shown once, when the tablet was set up; to start again, remove it."""
+    if db_session().get(Device, device_id) is None:
+        abort(404)
+    return redirect(url_for("staff_kiosks.index"))
 
 
 @staff_bp.route("/<int:device_id>/revoke", methods=["GET", "POST"])
@@ -627,7 +623,6 @@ def revoke(device_id: int):
     if request.method == "POST" and form.validate_on_submit():
         kiosk.revoke(dbs, device)
         dbs.commit()
-        session.pop(NEW_ENROLMENT_KEY, None)
         return redirect(url_for("staff_kiosks.index", revoked=device.id))
     return render_template("kiosk/staff_revoke.html", device=device,
                            definition=kiosk.definition_of(device), form=form)
