@@ -57,6 +57,10 @@ class NulFreeRequest(Request):
             )
 
 
+# Query parameters the views read as whole numbers, and the largest any of them may be.
+NUMBER_PARAMETERS = ("page", "saved", "revoked")
+LARGEST_NUMBER = 2**31 - 1
+
 # Endpoints held to less than MAX_CONTENT_LENGTH (limit_body).
 _BODY_LIMITS: dict[str, int] = {}
 
@@ -87,6 +91,14 @@ def init_app(app: Flask) -> None:
     app.request_class = NulFreeRequest
     # Before CSRF, which reads the form (the rate limits still go first: web.rate_limits).
     app.before_request_funcs.setdefault(None, []).insert(0, _hold_body_to_its_limit)
+
+    @app.before_request
+    def _refuse_numbers_out_of_range():
+        # Whole-number parameters name rows (ids, pages): one past a database integer was a 500.
+        for name in NUMBER_PARAMETERS:
+            value = request.args.get(name, "").strip()
+            if value.lstrip("+-").isdigit() and not (len(value) <= 12 and 0 <= int(value) <= LARGEST_NUMBER):
+                abort(400)
 
     @app.before_request
     def _refuse_nul_in_address():
