@@ -14,7 +14,15 @@ import click
 import pytest
 
 from feedback import create_app
-from feedback.roles import COMMANDS, PERMISSIONS, ROLE_NAMES, ROLES, ROUTES, Open, allows
+from feedback.roles import (
+    COMMANDS,
+    PERMISSIONS,
+    ROLE_NAMES,
+    ROLES,
+    ROUTES,
+    Open,
+    allows,
+)
 from tests.conftest import test_config
 from tests.helpers.pages import Browser
 from tests.test_staff import PASSWORD, sign_in
