@@ -69,7 +69,7 @@ def test_the_api_with_redis_down_keeps_the_database_throttle_and_the_limit_retur
     url = "/api/v1/results?questionnaire=sentencers"
     redis.stop()
     guesser = client_at(app, "203.0.113.140")
-    statuses = [guesser.get(url, headers={"Authorization": f"Bearer guess{n}"}).status_code for n in range(12)]
+    statuses = [guesser.get(url, headers={"Authorization": f"Bearer {n:043d}"}).status_code for n in range(12)]
     assert statuses == [401] * 10 + [429] * 2
     good = client_at(app, "203.0.113.141")
     assert [good.get(url, headers={"Authorization": f"Bearer {token}"}).status_code for _ in range(5)] == [200] * 5

@@ -179,7 +179,7 @@ def test_wrong_api_tokens_are_slowed_by_the_database(app, runner, clock):
     token = runner.invoke(args=["api-tokens", "add", "throttle"]).stdout.strip()
     guesser = client_at(app, "203.0.113.77")
     statuses = [guesser.get("/api/v1/results?questionnaire=sentencers",
-                            headers={"Authorization": f"Bearer guess{n}"}).status_code for n in range(11)]
+                            headers={"Authorization": f"Bearer {n:043d}"}).status_code for n in range(11)]
     assert statuses[:10] == [401] * 10 and statuses[10] == 429
     refused = guesser.get("/api/v1/results?questionnaire=sentencers", headers={"Authorization": f"Bearer {token}"})
     assert refused.status_code == 429 and refused.headers["Retry-After"] == "30"

@@ -7,6 +7,8 @@ Errors are JSON too: 400 for a parameter it cannot use, 401 without a working to
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
@@ -24,6 +26,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 REALM = "feedback"
+TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{43}$")  # tokens.new_token(): 32 bytes, URL-safe base64
 SINGLE_PARAMS = ("questionnaire", "by") + FILTER_PARAMS
 REPEATABLE_PARAMS = ("equality",)
 
@@ -60,8 +63,9 @@ def results():
     token = api_tokens.authenticate(dbs, credentials.token)
     if token is None:
         dbs.rollback()
-        throttle.record_failure(dbs, [(throttle.API_CLIENT, client)], utcnow())
-        dbs.commit()
+        if TOKEN_SHAPE.match(credentials.token):  # a guess at a real one; other shapes never match
+            throttle.record_failure(dbs, [(throttle.API_CLIENT, client)], utcnow())
+            dbs.commit()
         return unauthorised("The token is not valid: it may be wrong, revoked or expired.", invalid=True)
     dbs.commit()  # last_used_at
 
