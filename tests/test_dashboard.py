@@ -90,7 +90,7 @@ def test_comments_are_listed_for_staff_with_their_deletion_date(staff_browser):
 def test_a_bad_period_is_reported_not_a_server_error(staff_browser):
     page = staff_browser.get("/staff/results/young-people?period=last-tuesday")
     assert page.status == 200
-    assert page.error_summary()[0][0].startswith("Enter a period like")
+    assert page.error_summary()[0][0].startswith("Enter a period from 2000 to 2099, like")
 
 
 @one_backend

@@ -1,6 +1,4 @@
-"""Staff sign in with accounts made on the command line; guessing is slowed and locked out."""
-
-from datetime import timedelta
+"""Staff sign in with accounts made on the command line (guessing: tests/safety/test_sign_in.py)."""
 
 import pytest
 from sqlalchemy import select
@@ -80,20 +78,6 @@ def test_a_wrong_password_gets_one_message_for_both_fields(client, analyst):
     assert page.soup.find("input", {"name": "password"}).get("value") in (None, "")
     unknown = sign_in(Browser(client), "nobody@justice.gov.uk")
     assert unknown.error_summary() == [("Enter a correct email address and password", "#email")]
-
-
-def test_five_wrong_passwords_lock_the_account(client, analyst, db):
-    browser = Browser(client)
-    for _ in range(5):
-        page = sign_in(browser, analyst, "wrong password here")
-    assert "locked for 15 minutes" in page.error_summary()[0][0]
-    still_locked = sign_in(browser, analyst)
-    assert "locked" in still_locked.error_summary()[0][0]
-    db.commit()
-    user = db.execute(select(StaffUser)).scalar_one()
-    user.locked_until = user.locked_until - timedelta(minutes=16)
-    db.commit()
-    assert sign_in(browser, analyst).h1.startswith("Results")
 
 
 def test_an_idle_session_ends(app, client, analyst):

@@ -1,39 +1,46 @@
-"""Every route is either on the reviewed public allowlist or needs a signed-in member of staff.
+"""Every route is in feedback.roles.ROUTES, and behaves as that table and docs/roles.md say.
 
-A new route fails this test until it is added to one of the lists below, so nobody can publish
-a page by forgetting a decorator.
+A new route fails these tests until it is added to the table (with the permission it needs, or
+Open and what protects it instead) and to docs/roles.md, so nobody can publish a page by
+forgetting a decorator, or give a role more than the table says.
 """
 
-import re
+from __future__ import annotations
 
-from tests.conftest import one_backend
+import re
+from pathlib import Path
+
+import click
+import pytest
+
+from feedback import create_app
+from feedback.roles import (
+    COMMANDS,
+    PERMISSIONS,
+    ROLE_NAMES,
+    ROLES,
+    ROUTES,
+    Open,
+    allows,
+)
+from tests.conftest import test_config
 from tests.helpers.pages import Browser
 from tests.test_staff import PASSWORD, sign_in
 
-# Reached without signing in, by design; each is protected another way (noted).
-PUBLIC = {
-    "pages.index", "pages.accessibility", "pages.privacy", "pages.privacy_young_people",
-    "pages.healthz", "assets.asset",
-    "api.openapi",  # the API itself needs a bearer token: api.results below
-    "survey.invitation_start", "survey.invitation_begin",  # a 256-bit invitation token
-    "survey.about_you", "survey.check", "survey.complete", "survey.question",  # the respondent's own draft
-    "kiosk.shell", "kiosk.sync", "kiosk.manifest", "kiosk.offline", "kiosk.service_worker",  # an enrolled device
-    "kiosk.enrol_start", "kiosk.enrol_bind",  # a one-use enrolment token
-    "kiosk.staff_pin", "kiosk.staff_back", "kiosk.staff_leave", "kiosk.staff_panel",  # the device and its staff PIN
-    "staff.sign_in", "staff.signed_out",
-    "staff_accounts.set_password", "staff_accounts.password_set",  # a one-use 256-bit set-password token
-    # The sign-in steps after the password: each needs the server-side attempt a correct
-    # password (or single sign-on's state) began, named by the session.
-    "identity.second_factor", "identity.recovery_code", "identity.security_key", "identity.choose_method",
-    "identity.set_up_app", "identity.set_up_key", "identity.sign_in_expired",
-    "identity.sso_begin", "identity.sso_callback",
-}
-TOKEN_PROTECTED = {"api.results", "notify_callbacks.delivery_status"}  # Notify's callback bearer token
-ADMIN_ONLY = {"exports.responses_export", "account_security.admin_factors"}
-# Blueprints analysts never reach: running operations, staff accounts, the audit log.
-OPERATIONS = ("organisations.", "inspections_admin.", "programme_import.", "staff_accounts.", "audit_log.")
+DOC = Path(__file__).resolve().parents[1] / "docs" / "roles.md"
 SAMPLE = {"code": "young-people", "token": "x" * 43, "filename": "app.css", "device_id": "1",
           "by": "region", "fmt": "csv"}
+
+
+@pytest.fixture
+def app(database_url):
+    """The application with every route it can have, Slack's included."""
+    application = create_app(test_config(
+        database_url, SLACK_BOT_TOKEN="xoxb-not-used",
+        SLACK_SIGNING_SECRET="not-used-not-used-not-used-not-used", SLACK_API_URL="http://127.0.0.1:9/",
+    ))
+    yield application
+    application.extensions["database"].dispose()
 
 
 def sample_url(rule) -> str:
@@ -44,50 +51,112 @@ def sample_url(rule) -> str:
 
 
 def routes(app):
-    for rule in app.url_map.iter_rules():
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint, r.rule)):
         if rule.endpoint == "static":
             continue
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield rule, method
 
 
-@one_backend
-def test_every_route_is_reviewed(app):
+def commands(group: click.Group, prefix: str = ""):
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            yield from commands(command, f"{prefix}{name} ")
+        else:
+            yield prefix + name
+
+
+def test_every_route_is_in_the_roles_table(app):
     endpoints = {rule.endpoint for rule, _ in routes(app)}
-    unreviewed = endpoints - PUBLIC - TOKEN_PROTECTED - {e for e in endpoints if e.split(".")[0] in
-                                                         {"dashboard", "staff_kiosks", "paper", "exports", "staff",
-                                                          "organisations", "inspections_admin", "programme_import",
-                                                          "staff_accounts", "audit_log", "account_security", "collection"}}
-    assert unreviewed == set(), f"add these to a list in {__file__}: {sorted(unreviewed)}"
+    missing = sorted(endpoints - set(ROUTES))
+    assert not missing, (
+        f"these endpoints are not in feedback.roles.ROUTES: {missing}. Add each with the permission "
+        "a member of staff needs for it (or Open('what protects it')), and a row in docs/roles.md."
+    )
+    stale = sorted(set(ROUTES) - endpoints)
+    assert not stale, f"feedback.roles.ROUTES lists endpoints that no longer exist: {stale}"
+    assert all(isinstance(access, Open) or access in PERMISSIONS for access in ROUTES.values())
 
 
-@one_backend
-def test_staff_routes_turn_away_anyone_not_signed_in(app, client):
+def test_every_command_is_in_the_roles_table(app):
+    found = set(commands(app.cli))
+    missing = sorted(found - set(COMMANDS))
+    assert not missing, f"these commands are not in feedback.roles.COMMANDS (and docs/roles.md): {missing}"
+    assert not set(COMMANDS) - found, sorted(set(COMMANDS) - found)
+
+
+def doc_rows() -> dict[str, list[str]]:
+    rows = {}
+    for line in DOC.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^\| `([^`]+)` \|(.*)\|\s*$", line)
+        if match:
+            rows[match.group(1)] = [cell.strip() for cell in match.group(2).split("|")]
+    return rows
+
+
+def test_docs_roles_lists_every_route_and_command_as_the_table_says(app):
+    rows = doc_rows()
+    for endpoint, access in ROUTES.items():
+        assert endpoint in rows, f"docs/roles.md has no row for the endpoint `{endpoint}`"
+        cells = rows[endpoint]
+        if isinstance(access, Open):
+            assert cells[1:4] == ["anyone"] * 3, (endpoint, cells)
+        else:
+            expected = ["yes" if allows(role, access) else "no" for role in ROLES]
+            assert cells[1:4] == expected, (endpoint, cells, expected)
+            assert f"`{access}`" in cells[4], (endpoint, cells)
+    for command in COMMANDS:
+        assert f"feedback {command}" in rows, f"docs/roles.md has no row for `feedback {command}`"
+    header = next(line for line in DOC.read_text(encoding="utf-8").splitlines() if line.startswith("| Endpoint"))
+    with app.test_request_context():
+        names = [str(ROLE_NAMES[role]) for role in ROLES]
+    assert names == [c.strip() for c in header.split("|")[3:6]]
+
+
+def test_routes_turn_away_anyone_not_signed_in(app, client):
     for rule, method in routes(app):
-        if rule.endpoint in PUBLIC:
+        access = ROUTES[rule.endpoint]
+        if isinstance(access, Open):
             continue
         response = client.open(sample_url(rule), method=method, data={})
-        if rule.endpoint in TOKEN_PROTECTED:
-            assert response.status_code == 401, rule.rule
-        elif method == "POST":
-            # A POST without a session fails CSRF first, or is redirected to sign in.
-            assert response.status_code in (302, 400), (rule.rule, response.status_code)
-            if response.status_code == 302:
-                assert response.headers["Location"].startswith("/staff/sign-in"), rule.rule
+        if method == "POST" and response.status_code == 400:
+            continue  # refused by CSRF before anything else: there is no session to carry a token
+        assert response.status_code == 302, (rule.rule, method, response.status_code)
+        assert response.headers["Location"].startswith("/staff/sign-in"), rule.rule
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reaches_what_the_table_allows_and_nothing_more(app, client, runner, role):
+    email = f"{role}@justice.gov.uk"
+    added = runner.invoke(args=["users", "add", email, "--role", role, "--password-stdin"], input=PASSWORD + "\n")
+    assert added.exit_code == 0, added.output
+    browser = Browser(client)
+    home = sign_in(browser, email)
+    # The form token, so that a refusal seen here is the role check's, not CSRF's.
+    token = home.soup.find("input", {"name": "csrf_token"})["value"]
+    checked = 0
+    # Signing out last: it ends the session the other requests need.
+    for rule, method in sorted(routes(app), key=lambda pair: pair[0].endpoint == "staff.sign_out"):
+        access = ROUTES[rule.endpoint]
+        if isinstance(access, Open):
+            continue
+        response = client.open(sample_url(rule), method=method, data={"csrf_token": token} if method == "POST" else None)
+        if allows(role, access):
+            assert response.status_code != 403, (role, rule.rule, method)
+            assert not response.headers.get("Location", "").startswith("/staff/sign-in"), (role, rule.rule)
+            assert response.status_code < 500, (role, rule.rule, method, response.status_code)
         else:
-            assert response.status_code == 302, (rule.rule, response.status_code)
-            assert response.headers["Location"].startswith("/staff/sign-in"), rule.rule
+            assert response.status_code == 403, (role, rule.rule, method, response.status_code)
+        checked += 1
+    assert checked >= 15
 
 
-@one_backend
-def test_analysts_are_kept_out_of_admin_actions(app, client, runner, db):
-    result = runner.invoke(args=["users", "add", "analyst@justice.gov.uk", "--role", "analyst", "--password-stdin"],
-                           input=PASSWORD + "\n")
-    assert result.exit_code == 0
-    sign_in(Browser(client), "analyst@justice.gov.uk")
-    for rule, method in routes(app):
-        if rule.endpoint.startswith(OPERATIONS) and rule.endpoint not in PUBLIC:
-            # A POST without the form's CSRF token is refused before the view (400).
-            assert client.open(sample_url(rule), method=method).status_code == (403 if method == "GET" else 400), rule.rule
-        if rule.endpoint in ADMIN_ONLY:
-            assert client.open(sample_url(rule), method=method).status_code == 403, rule.rule
+def test_staff_navigation_offers_only_what_the_role_may_use(client, runner):
+    for role, offered in (("analyst", False), ("support", True)):
+        email = f"nav-{role}@justice.gov.uk"
+        runner.invoke(args=["users", "add", email, "--role", role, "--password-stdin"], input=PASSWORD + "\n")
+        browser = Browser(client)
+        home = sign_in(browser, email)
+        links = {a.get_text(strip=True) for a in home.soup.select(".govuk-service-navigation a")}
+        assert ("Kiosk tablets" in links) is offered and ("Paper returns" in links) is offered, (role, links)
+        browser.submit(selector="form[action='/staff/sign-out']")

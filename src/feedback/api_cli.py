@@ -18,8 +18,8 @@ def _when(moment) -> str:
 
 @api_tokens_group.command("add")
 @click.argument("name")
-@click.option("--expires", "days", type=click.IntRange(min=1), default=None,
-              help="Days the token works for (default: until revoked).")
+@click.option("--expires", "days", type=click.IntRange(1, 3650), default=None,
+              help="Days the token works for (1 to 3650; default: until revoked).")
 def add(name: str, days: int | None) -> None:
     """Make a token called NAME and print it, once: only its hash is kept."""
     with get_db().session() as session:

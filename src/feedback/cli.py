@@ -92,7 +92,7 @@ def invitation_link(path: str) -> str:
 @click.option("--inspection", "inspection_ref", required=True, help="Inspection id or code.")
 @click.option("--questionnaire", "questionnaire_code", required=True,
               type=click.Choice([q.code for q in questionnaires.ALL if q.invitation_mode]))
-@click.option("--expires", "days", type=int, default=None, help="Days the link works for.")
+@click.option("--expires", "days", type=click.IntRange(1, 365), default=None, help="Days the link works for (1 to 365).")
 @click.option("--email", default=None,
               help="Address to record with the invitation (and to send it to, with --send).")
 @click.option("--send", is_flag=True,

@@ -42,10 +42,15 @@ class Config:
     SESSION_COOKIE_SAMESITE: str = "Lax"
     SESSION_COOKIE_SECURE: bool = False
     # A respondent may come back to a half-finished questionnaire for as long as its draft is
-    # kept; the CSRF token lives as long as the session, so a page left open still submits.
+    # kept (the session cookie lasts as long).
     PERMANENT_SESSION_LIFETIME: int = 60 * 60 * 24 * 7
+    # A form token lives no longer than a staff session can (STAFF_ABSOLUTE_HOURS; never longer,
+    # whatever is set here): a page left open longer asks to be loaded again.
     WTF_CSRF_TIME_LIMIT: int | None = None
     WTF_CSRF_ENABLED: bool = True
+    # The most any request may send, however it arrives (with a Content-Length or chunked):
+    # 413 beyond it. The longest answer is 2,000 characters; kiosks are held to 64 KiB.
+    MAX_CONTENT_LENGTH: int = 1024 * 1024
     RATELIMIT_STORAGE_URI: str = "memory://"
     RATELIMIT_ENABLED: bool = True
     RATELIMIT_PUBLIC_POSTS: str = "120 per minute"
@@ -120,6 +125,8 @@ class Config:
     SLACK_API_URL: str = "https://slack.com/api/"
     SLACK_DIGEST_LANGUAGE: str = "en"  # en, cy or both (two messages)
     SLACK_TIMEOUT_SECONDS: int = 15  # a Web API call without a reply by then has an unknown outcome
+    # Where the worker may answer: Slack's response URLs only (slack.response_urls); tests add theirs.
+    SLACK_RESPONSE_URL_PREFIXES: tuple[str, ...] = ("https://hooks.slack.com/",)
 
     extra: dict = field(default_factory=dict)
 
@@ -174,6 +181,9 @@ class Config:
             SLACK_API_URL=env("SLACK_API_URL", cls.SLACK_API_URL),
             SLACK_DIGEST_LANGUAGE=env("SLACK_DIGEST_LANGUAGE", cls.SLACK_DIGEST_LANGUAGE),
             SLACK_TIMEOUT_SECONDS=_env_int("SLACK_TIMEOUT_SECONDS", cls.SLACK_TIMEOUT_SECONDS),
+            SLACK_RESPONSE_URL_PREFIXES=tuple(
+                p.strip() for p in env("SLACK_RESPONSE_URL_PREFIXES", "").split(",") if p.strip()
+            ) or cls.SLACK_RESPONSE_URL_PREFIXES,
         )
 
     def problems(self) -> list[str]:
@@ -201,12 +211,17 @@ class Config:
                 found.append("PUBLIC_BASE_URL must be an https:// address in production")
             if not self.SESSION_COOKIE_SECURE:
                 found.append("SESSION_COOKIE_SECURE must be on in production")
+            if not self.RATELIMIT_ENABLED:
+                found.append("RATELIMIT_ENABLED is off: rate limits must be on in production")
         return found
 
     def as_flask_mapping(self) -> dict:
         """Return the settings as the upper-case mapping Flask expects."""
         mapping = {k: v for k, v in self.__dict__.items() if k.isupper()}
         mapping.update(self.extra)
+        staff_session = self.STAFF_ABSOLUTE_HOURS * 3600
+        csrf = mapping.get("WTF_CSRF_TIME_LIMIT")
+        mapping["WTF_CSRF_TIME_LIMIT"] = staff_session if csrf is None else min(csrf, staff_session)
         return mapping
 
 

@@ -12,6 +12,7 @@ from .clock import utcnow
 from .results import FilterError, PeriodError
 from .results.cli import find_results, read_filters
 from .results.query import load_scope
+from .roles import EXPORT_RESPONSES
 from .spreadsheets import csv_rows, ods_chunks
 
 
@@ -40,7 +41,7 @@ def export_command(code, period, programme, region, inspection, fmt, responses, 
         user = staff.find_user(session, staff_email)
         if user is None or user.disabled_at is not None:
             raise click.UsageError(f"no active staff account {staff_email!r}")
-        if responses and not user.is_admin:
+        if responses and not user.may(EXPORT_RESPONSES):
             raise click.UsageError("only admins can export responses")
         if responses:
             scope = load_scope(session, definition)

@@ -35,9 +35,11 @@ PIN_LOCKOUT = timedelta(minutes=15)
 MAX_SITE_LENGTH = 200
 # Record when a device was last seen at most this often: a kiosk must not write on every page.
 SEEN_EVERY = timedelta(minutes=5)
-# A queued response keeps the time it was finished on the tablet, unless that time is
-# implausible (a tablet's clock is not to be trusted further than this).
-MAX_QUEUE_AGE = timedelta(days=60)
+# A queued response keeps the time it was finished on the tablet if it arrives within this
+# long, and is no older than the tablet's enrolment; otherwise it is dated when it arrives, so
+# that a late one never changes a period already reported by more than this. The dashboard
+# states the rule (LATE_ARRIVALS_RULE in web.dashboard).
+MAX_QUEUE_AGE = timedelta(days=7)
 # Idempotency keys are UUIDs made by the tablet (crypto.randomUUID): lower-case, version 4.
 IDEMPOTENCY_KEY = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
@@ -169,6 +171,7 @@ class Tablet:
     inspection_id: int | None
     last_seen_at: datetime | None
     digest: str  # of its credential
+    bound_at: datetime | None = None  # when it was enrolled (its link opened)
 
     def unseen_for_a_while(self, now: datetime) -> bool:
         return self.last_seen_at is None or as_utc(self.last_seen_at) < now - SEEN_EVERY
@@ -178,7 +181,7 @@ _devices, _questionnaires = Device.__table__.c, Questionnaire.__table__.c
 # Every kiosk request runs it: built once, in plain SQL.
 _FIND_TABLET = (
     select(_devices.id, _devices.credential_hash, _devices.revoked_at, _devices.inspection_id,
-           _devices.last_seen_at, _questionnaires.code)
+           _devices.last_seen_at, _questionnaires.code, _devices.bound_at)
     .join_from(Device.__table__, Questionnaire.__table__, _devices.questionnaire_id == _questionnaires.id)
     .where(_devices.credential_hash == bindparam("digest"))
 )
@@ -195,7 +198,8 @@ def _read_tablet(session: Session, digest: str) -> Tablet | None:
     row = session.connection().execute(_FIND_TABLET, {"digest": digest}).first()
     if row is None or row.revoked_at is not None or not same_hash(row.credential_hash, digest):
         return None
-    return Tablet(row.id, row.code, row.inspection_id, row.last_seen_at, digest)
+    return Tablet(row.id, row.code, row.inspection_id, row.last_seen_at, digest,
+                  as_utc(row.bound_at) if row.bound_at is not None else None)
 
 
 # The tablets this process has read, by database and credential digest (see sending_tablet).
@@ -307,11 +311,12 @@ def list_devices(session: Session) -> list[tuple[Device, int]]:
 
 
 class RejectedResponse(ValueError):
-    """A queued response that can never be stored as it stands."""
+    """A queued response that can never be stored as it stands; `field` names what is wrong."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, field: str | None = None):
         super().__init__(reason)
         self.reason = reason
+        self.field = field
 
 
 def store_queued(
@@ -327,23 +332,31 @@ def store_queued(
         raise RejectedResponse("not an object")
     key = payload.get("key")
     if not isinstance(key, str) or not IDEMPOTENCY_KEY.match(key):
-        raise RejectedResponse("key must be a version 4 UUID")
+        raise RejectedResponse("key must be a version 4 UUID", "key")
     definition = questionnaires.get(tablet.questionnaire_code)
     if payload.get("questionnaire") != definition.code:
-        raise RejectedResponse("this device does not collect that questionnaire")
-    if payload.get("version") != definition.version:
-        raise RejectedResponse("questionnaire version no longer offered")
+        raise RejectedResponse("this device does not collect that questionnaire", "questionnaire")
+    # bool is an int to Python: a version sent as true is not version 1.
+    version = payload.get("version")
+    if isinstance(version, bool) or version != definition.version:
+        raise RejectedResponse("questionnaire version no longer offered", "version")
     language = payload.get("language")
     if language not in ("en", "cy"):
-        raise RejectedResponse("language must be en or cy")
+        raise RejectedResponse("language must be en or cy", "language")
     raw = payload.get("answers")
     if not isinstance(raw, dict):
-        raise RejectedResponse("answers must be an object")
-    include_about_you = payload.get("include_about_you") is True
+        raise RejectedResponse("answers must be an object", "answers")
+    include_about_you = payload.get("include_about_you", False)
+    if not isinstance(include_about_you, bool):
+        raise RejectedResponse("include_about_you must be true or false", "include_about_you")
+    if not isinstance(payload.get("finished_at", ""), str):
+        raise RejectedResponse("finished_at must be a time written as text (ISO 8601)", "finished_at")
+    for code, problem in responses.answer_problems(definition, raw)[:1]:
+        raise RejectedResponse(f"answers.{code} {problem}", f"answers.{code}")
     answers, missing = responses.check_answers(definition, raw, include_about_you=include_about_you)
     if missing:
-        raise RejectedResponse("required questions not answered: " + ", ".join(missing))
-    finished = _finished_at(payload.get("finished_at"), now)
+        raise RejectedResponse("required questions not answered: " + ", ".join(missing), "answers")
+    finished = _finished_at(payload.get("finished_at"), now, tablet.bound_at)
     senders = _senders(session)
     try:
         stored = responses.store_response(
@@ -375,8 +388,9 @@ def _seen(session: Session, tablet: Tablet, now: datetime) -> None:
                         .execution_options(synchronize_session=False))
 
 
-def _finished_at(value: Any, now: datetime) -> datetime:
-    """When the respondent finished, by the tablet's clock, if that is plausible; else now."""
+def _finished_at(value: Any, now: datetime, enrolled: datetime | None = None) -> datetime:
+    """When the respondent finished, by the tablet's clock, if that is plausible (within
+    MAX_QUEUE_AGE, and not before the tablet was enrolled); else now."""
     if not isinstance(value, str) or len(value) > 40:
         return now
     try:
@@ -384,6 +398,8 @@ def _finished_at(value: Any, now: datetime) -> datetime:
     except ValueError:
         return now
     if moment.tzinfo is None:
+        return now
+    if enrolled is not None and moment < enrolled:
         return now
     if now - MAX_QUEUE_AGE <= moment <= now + timedelta(minutes=5):
         return min(moment, now)

@@ -45,8 +45,8 @@ def _inspection(session, reference: str | None) -> Inspection | None:
               type=click.Choice([q.code for q in kiosk.kiosk_questionnaires()]))
 @click.option("--site", required=True, help="Where the tablet will be, e.g. 'Cardiff probation office'.")
 @click.option("--inspection", "inspection_ref", default=None, help="Inspection id or code (optional).")
-@click.option("--days", type=int, default=kiosk.ENROLMENT_DAYS, show_default=True,
-              help="Days the enrolment link works for.")
+@click.option("--days", type=click.IntRange(1, 90), default=kiosk.ENROLMENT_DAYS, show_default=True,
+              help="Days the enrolment link works for (1 to 90).")
 @click.option("--welsh-first/--english-first", default=None,
               help="Which language the start screen shows first (default: Welsh for sites in Wales).")
 @click.option("--svg", "svg_path", type=click.Path(dir_okay=False, path_type=Path), default=None,

@@ -106,6 +106,18 @@ def log_exceptions_by_route(app: Flask) -> None:
     app.log_exception = log_exception  # type: ignore[method-assign]
 
 
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+
+def trusted_request_id(app: Flask) -> str | None:
+    """The X-Request-Id our own reverse proxy set (PROXY_COUNT > 0), if it is a plain id; a
+    client's is never taken, so nobody can write what they like into the logs."""
+    if not app.config.get("PROXY_COUNT"):
+        return None
+    given = request.headers.get("X-Request-Id", "")
+    return given if REQUEST_ID.match(given) else None
+
+
 def configure_logging(app: Flask) -> None:
     log_exceptions_by_route(app)
     if app.testing:
@@ -125,7 +137,7 @@ def configure_logging(app: Flask) -> None:
     @app.before_request
     def _start_timer():
         g.request_started = time.perf_counter()
-        g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
+        g.request_id = trusted_request_id(app) or uuid.uuid4().hex
 
     @app.after_request
     def _log_request(response):

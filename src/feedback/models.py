@@ -801,3 +801,15 @@ class InvitationCount(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     invited: Mapped[int] = mapped_column(Integer, default=0)
     completed: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class GuessThrottle(Base):
+    """Recent wrong guesses (passwords, API tokens) from one source, and how long it must wait
+    (feedback.throttle). Keyed by a hash: no address, email or IP is stored as written."""
+
+    __tablename__ = "guess_throttles"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failure_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    blocked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -164,6 +164,37 @@ def submit(session: Session, draft: Draft, language: str, now: datetime | None =
     return response
 
 
+def answer_problems(definition: QuestionnaireDefinition, raw: dict[str, Any]) -> list[tuple[str, str]]:
+    """Name each answer sent whole that is of the wrong type, not an offered answer, or too long.
+
+    Returned as (question code, what is wrong), in the questionnaire's order; answers to codes
+    the questionnaire does not have are not looked at (they are dropped). Nothing is coerced:
+    text sent as a number or a list is refused, never stored as its digits or joined up.
+    """
+    problems = []
+    for question in definition.all_questions:
+        value = raw.get(question.code)
+        if value is None:
+            continue
+        if question.kind == FREE_TEXT:
+            if not isinstance(value, str):
+                problems.append((question.code, "must be text"))
+            elif any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
+                problems.append((question.code, "must be text without lone surrogates"))
+            elif len(value.replace("\r\n", "\n")) > question.max_length:
+                problems.append((question.code, f"must be {question.max_length} characters or fewer"))
+        elif question.kind == MULTIPLE:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                problems.append((question.code, "must be a list of answer codes"))
+            elif not set(value) <= set(question.scale.codes):
+                problems.append((question.code, "holds an answer this question does not offer"))
+        elif not isinstance(value, str):
+            problems.append((question.code, "must be an answer code"))
+        elif value not in question.scale.codes:
+            problems.append((question.code, "is not an answer this question offers"))
+    return problems
+
+
 def check_answers(
     definition: QuestionnaireDefinition, raw: dict[str, Any], include_about_you: bool = True
 ) -> tuple[dict[str, AnswerValue], tuple[str, ...]]:

@@ -1,23 +1,22 @@
-"""Staff accounts: create them, check passwords, lock out guessing."""
+"""Staff accounts: create them, check passwords, slow down guessing."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .clock import as_utc, utcnow
+from . import throttle
+from .clock import utcnow
 from .models import STAFF_ROLES, StaffUser
 
 # scrypt is memory-hard: each guess costs 32 MiB of memory as well as time.
 PASSWORD_METHOD = "scrypt:32768:8:1"
 MIN_PASSWORD_LENGTH = 12
-MAX_FAILED_SIGN_INS = 5
-LOCKOUT = timedelta(minutes=15)
 # generate_password_hash("not a real password", method=PASSWORD_METHOD), made once and kept
 # here rather than made again by every process as it starts (0.1 s of scrypt each time).
 STAND_IN_HASH = ("scrypt:32768:8:1$GXLiISxoLf1OZxxD$99e5f01e7c759e3ab9cbb12069cd45199f7fee4c18ae3480e090bc7148"
@@ -43,7 +42,7 @@ class StaffError(ValueError):
 @dataclass(frozen=True)
 class SignInResult:
     user: StaffUser | None
-    locked: bool = False
+    wait_seconds: int = 0  # when not 0: too many wrong guesses; try again after this long
 
 
 def normalise_email(email: str) -> str:
@@ -80,26 +79,45 @@ def find_user(session: Session, email: str) -> StaffUser | None:
     ).scalar_one_or_none()
 
 
-def sign_in(session: Session, email: str, password: str, now: datetime | None = None,
-            method: str = PASSWORD_METHOD) -> SignInResult:
-    """Check a password; five wrong in a row lock the account for fifteen minutes. `method` is
-    the one passwords are hashed with, for the time an unknown address takes."""
+def sign_in(
+    session: Session,
+    email: str,
+    password: str,
+    now: datetime | None = None,
+    client: str | None = None,
+    known_browser: str | None = None,
+    method: str = PASSWORD_METHOD,
+) -> SignInResult:
+    """Check a password, throttling guesses; answer alike, in the same time, whether or not the
+    address has an account.
+
+    Guesses are counted by the address typed and by the client's IP address, or, from a
+    browser that has signed in to this address before (`known_browser`), by that browser
+    alone: a stranger's guessing slows the stranger, never the member of staff on their own
+    browser. Every path, waiting included, spends exactly one password check.
+    `method` is the one passwords are hashed with, for the time an unknown address takes.
+    """
     now = now or utcnow()
-    user = find_user(session, email)
+    address = normalise_email(email)
+    if known_browser:
+        counted = [(throttle.KNOWN_BROWSER, throttle.KNOWN_BROWSER.key(known_browser))]
+    else:
+        counted = [(throttle.ADDRESS, throttle.ADDRESS.key(address))]
+        if client:
+            counted.append((throttle.CLIENT, throttle.CLIENT.key(client)))
+    wait = throttle.seconds_to_wait(session, [key for _, key in counted], now)
+    if wait:
+        spend_a_password_check(password, method)
+        return SignInResult(None, wait)
+    user = find_user(session, address) if len(address) <= 320 else None
     if user is None or user.disabled_at is not None:
         spend_a_password_check(password, method)
-        return SignInResult(None)
-    if user.locked_until is not None and as_utc(user.locked_until) > now:
-        return SignInResult(None, locked=True)
-    if not check_password_hash(user.password_hash, password):
-        user.failed_sign_ins = (user.failed_sign_ins or 0) + 1
-        if user.failed_sign_ins >= MAX_FAILED_SIGN_INS:
-            user.locked_until = now + LOCKOUT
-            user.failed_sign_ins = 0
-            return SignInResult(None, locked=True)
-        return SignInResult(None)
-    user.failed_sign_ins = 0
-    user.locked_until = None
+        right = False
+    else:
+        right = check_password_hash(user.password_hash, password)
+    if not right:
+        return SignInResult(None, throttle.record_failure(session, counted, now))
+    throttle.clear(session, [key for rule, key in counted if rule is not throttle.CLIENT])
     return SignInResult(user)
 
 

@@ -321,3 +321,135 @@ def test_a_nul_character_never_reaches_the_database(app, client, runner, demo_da
     for path in ("/staff/results/case-manager/comments?q=%00", "/staff/inspections/%00",
                  "/staff/results/case-manager?programme=x%00", "/i/%00"):
         assert client.get(path).status_code == 400, path
+
+
+# --- JSON of every shape and type, on every JSON route --------------------------------------
+
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(allow_nan=False),
+              st.text(max_size=30), st.sampled_from(["", "yes", "ŵ" * 2001, "\x00", "\ud800", "1", "true"])),
+    lambda children: st.one_of(st.lists(children, max_size=4),
+                               st.dictionaries(st.text(max_size=10), children, max_size=4)),
+    max_leaves=12,
+)
+
+
+def nested(depth: int) -> bytes:
+    return b'{"a":' * depth + b"1" + b"}" * depth
+
+
+@st.composite
+def kiosk_bodies(draw) -> bytes:
+    """A kiosk response with any one field (or answer) swapped for JSON of any shape, or the
+    whole body so, or not JSON at all."""
+    import json
+    import uuid
+
+    item = {"key": str(uuid.uuid4()), "questionnaire": "young-people", "version": 1, "language": "cy",
+            "answers": {"less_likely": "yes", "life_better": "no", "easy_to_understand": "yes", "comments": "Da"},
+            "include_about_you": False, "finished_at": "2026-12-01T10:00:00+00:00"}
+    how = draw(st.sampled_from(["field", "answer", "extra", "whole", "bytes", "deep"]))
+    if how == "field":
+        item[draw(st.sampled_from(sorted(item)))] = draw(json_values)
+    elif how == "answer":
+        item["answers"][draw(st.sampled_from(sorted(item["answers"]) + ["about_age", "unknown"]))] = draw(json_values)
+    elif how == "extra":
+        item[draw(st.text(max_size=10))] = draw(json_values)
+    elif how == "whole":
+        return json.dumps(draw(json_values)).encode()
+    elif how == "deep":
+        return nested(draw(st.sampled_from([100, 1000, 5000, 20_000])))
+    else:
+        return draw(st.binary(max_size=200))
+    return json.dumps(item).encode()
+
+
+def test_kiosk_json_of_any_shape_or_type_never_fails(app, demo_data, numbers):
+    from feedback import kiosk
+    from tests.kiosk.test_enrolment import bind
+
+    with app.app_context():
+        new = kiosk.enrol(demo_data, "young-people", "Fuzz YOT")
+    demo_data.commit()
+    client = app.test_client()
+    bind(client, new.path())
+    seen: dict[int, int] = {}
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(kiosk_bodies())
+    def fuzz(body):
+        response = client.post("/kiosk/api/responses", data=body, content_type="application/json",
+                               headers={"X-Kiosk-Sync": "1"})
+        seen[response.status_code] = seen.get(response.status_code, 0) + 1
+        assert response.status_code in (200, 201, 400, 413, 422), (response.status_code, body[:200])
+        if response.status_code == 422:
+            assert response.get_json()["error"]
+
+    fuzz()
+    assert {400, 422} <= set(seen), seen
+    numbers(f"kiosk JSON statuses: {dict(sorted(seen.items()))}")
+
+
+# --- Every query parameter of every GET route ------------------------------------------------
+
+def query_parameters() -> list[str]:
+    """Every query parameter the views read (found in their source), and the results filters."""
+    import re
+    from pathlib import Path
+
+    from feedback.web.exports import FILTER_PARAMS
+
+    source = "".join(path.read_text() for path in Path(__file__).resolve().parents[2].glob("src/feedback/**/*.py"))
+    found = set(re.findall(r"args\.(?:get|getlist)\(\"([a-z_]+)\"", source))
+    return sorted(found | set(FILTER_PARAMS) | {"equality", "by"})
+
+
+PARAMETER_VALUES = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(["", "0", "-1", "1e999", "9" * 5000, "99999999999999999999", "0001-01", "9999-12-31..9999-12-31",
+                     "2011-04-01..9999-12-31", "2011-12", "about_gender=female", "about_gender=", "=", "region",
+                     "quarter", "cy", "en", "xx", "//evil.example", "/%09/evil.example", "ŵ" * 300, "\u202e",
+                     "\ud800", "a" * 10_000]),
+    st.integers(-(2**70), 2**70).map(str),
+)
+
+
+def test_every_query_parameter_of_every_get_route_never_fails(app, client, runner, demo_data, numbers):
+    from tests.test_staff import PASSWORD
+    from tests.test_url_map import routes, sample_url
+
+    runner.invoke(args=["users", "add", "fuzz@justice.gov.uk", "--role", "admin", "--password-stdin"],
+                  input=PASSWORD + "\n")
+    token = runner.invoke(args=["api-tokens", "add", "fuzz"]).stdout.strip()
+    browser = Browser(client)
+    browser.get("/staff/sign-in")
+    browser.submit({"email": "fuzz@justice.gov.uk", "password": PASSWORD})
+    paths = sorted({sample_url(rule) for rule, method in routes(app) if method == "GET"
+                    and rule.endpoint not in ("staff.sign_in",)})
+    names = query_parameters()
+    statuses: dict[int, int] = {}
+    # First every parameter of every route at once, with each value known to have broken
+    # something (the ends of the calendar, numbers past any column); then Hypothesis mixes them.
+    for path in paths:
+        for value in ("0001-01", "9999-12-31..9999-12-31", "2011-04-01..9999-12-31", "0001-01-01..0001-12-31",
+                      "9" * 5000, "-99999999999999999999", "ŵ" * 300):
+            response = client.get(path, query_string=[(name, value) for name in names],
+                                  headers={"Authorization": f"Bearer {token}"})
+            response.get_data()
+            response.close()
+            assert response.status_code < 500, (path, value, response.status_code)
+
+    @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.sampled_from(paths), st.lists(st.tuples(st.one_of(st.sampled_from(names), st.text(max_size=8)),
+                                                      PARAMETER_VALUES), max_size=4))
+    def fuzz(path, pairs):
+        query = [(name, value.encode("utf-8", "surrogatepass")) for name, value in pairs]
+        response = client.get(path, query_string=query, headers={"Authorization": f"Bearer {token}"})
+        response.get_data()
+        response.close()  # files (assets) are streamed
+        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+        assert response.status_code < 500, (path, pairs, response.status_code)
+
+    fuzz()
+    assert statuses.get(200, 0) > 50, statuses
+    numbers(f"GET {len(paths)} routes, {len(names)} parameters: statuses {dict(sorted(statuses.items()))}")

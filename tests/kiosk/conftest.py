@@ -35,7 +35,7 @@ def enrol(app, db):
 @pytest.fixture
 def staff_user(runner):
     result = runner.invoke(
-        args=["users", "add", "inspector@justice.gov.uk", "--role", "analyst", "--password-stdin"],
+        args=["users", "add", "inspector@justice.gov.uk", "--role", "support", "--password-stdin"],
         input=STAFF_PASSWORD + "\n",
     )
     assert result.exit_code == 0, result.output

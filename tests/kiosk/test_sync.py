@@ -94,6 +94,9 @@ def test_three_responses_are_three_rows(client, tablet, db):
 
 def test_the_tablet_clock_gives_the_time_only_when_plausible(client, tablet, db):
     earlier = datetime.now(timezone.utc) - timedelta(days=2)
+    db.expire_all()
+    db.get(Device, tablet.device.id).bound_at = earlier - timedelta(days=1)  # enrolled before it
+    db.commit()
     client.post("/kiosk/api/responses", json=queued(finished_at=earlier.isoformat()), headers=HEADERS)
     client.post("/kiosk/api/responses", json=queued(finished_at="2001-01-01T00:00:00+00:00"), headers=HEADERS)
     times = sorted(r.submitted_at.replace(tzinfo=r.submitted_at.tzinfo or timezone.utc) for r in rows(db))

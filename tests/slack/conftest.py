@@ -60,6 +60,7 @@ def app(database_url, slack):
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_DIGEST_CHANNEL=CHANNEL,
         SLACK_API_URL=slack.api_url,
+        SLACK_RESPONSE_URL_PREFIXES=(slack.base_url + "/",),
     )
     application = create_app(config)
     yield application

@@ -281,7 +281,7 @@ def test_a_queued_command_survives_a_restart(slack, database_url, demo_returns, 
     def service():
         return create_app(test_config(database_url, PUBLIC_BASE_URL=BASE_URL, SLACK_BOT_TOKEN=BOT_TOKEN,
                                       SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_DIGEST_CHANNEL=CHANNEL,
-                                      SLACK_API_URL=slack.api_url))
+                                      SLACK_API_URL=slack.api_url, SLACK_RESPONSE_URL_PREFIXES=(slack.base_url + "/",)))
 
     before = service()
     assert post_command(before.test_client(), slack, ASKED, name="restart").status_code == 200
@@ -291,7 +291,8 @@ def test_a_queued_command_survives_a_restart(slack, database_url, demo_returns, 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_", "FEEDBACK_"))}
     env.update(DATABASE_URL=database_url, SECRET_KEY="test-secret-key", PUBLIC_BASE_URL=BASE_URL,
                SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_DIGEST_CHANNEL=CHANNEL,
-               SLACK_API_URL=slack.api_url, RATELIMIT_STORAGE_URI="memory://")
+               SLACK_API_URL=slack.api_url, RATELIMIT_STORAGE_URI="memory://",
+               SLACK_RESPONSE_URL_PREFIXES=slack.base_url + "/")
     done = subprocess.run([sys.executable, "-m", "feedback.cli_main", "slack", "worker", "--once"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

@@ -37,7 +37,17 @@ _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", 
 
 
 class PeriodError(ValueError):
-    """A period written in a form this module does not read."""
+    """A period written in a form this module does not read, or outside what it supports."""
+
+
+# The days a period written by anyone (dashboard, API, commands, Slack) may cover. Periods
+# made from them (the one before, the parts of one) may reach a century either side, and no
+# further, so that every date the service works out stays far inside Python's calendar.
+FIRST_SUPPORTED_DAY = date(2000, 1, 1)
+LAST_SUPPORTED_DAY = date(2099, 12, 31)
+_EARLIEST_DAY = date(1800, 1, 1)
+_LATEST_DAY = date(2299, 12, 31)
+SUPPORTED = f"periods from {FIRST_SUPPORTED_DAY.year} to {LAST_SUPPORTED_DAY.year}"
 
 
 def uk_midnight(day: date) -> datetime:
@@ -66,6 +76,8 @@ class Period:
     def __post_init__(self) -> None:
         if self.last_day < self.first_day:
             raise PeriodError(f"{self.first_day} is after {self.last_day}")
+        if self.first_day < _EARLIEST_DAY or self.last_day > _LATEST_DAY:
+            raise PeriodError(f"{self.first_day}..{self.last_day} is outside {SUPPORTED}")
 
     # Constructors -------------------------------------------------------------------------
 
@@ -200,9 +212,19 @@ def _is_year(text: str) -> bool:
 
 
 def parse_period(text: str) -> Period:
-    """Read a period as people write it; raise PeriodError for anything else."""
+    """Read a period as people write it; raise PeriodError for anything else, or for a period
+    outside FIRST_SUPPORTED_DAY..LAST_SUPPORTED_DAY."""
+    period = _read_period(text)
+    if period.first_day < FIRST_SUPPORTED_DAY or period.last_day > LAST_SUPPORTED_DAY:
+        raise PeriodError(f"{text!r} is outside what the service reports: choose {SUPPORTED}")
+    return period
+
+
+def _read_period(text: str) -> Period:
     if not isinstance(text, str):
         raise PeriodError("a period is written as text")
+    if len(text) > 100:
+        raise PeriodError("a period is written in fewer than 100 characters")
     written = text.strip()
     try:
         match = _QUARTER.match(written)
@@ -216,7 +238,7 @@ def parse_period(text: str) -> Period:
         match = _RANGE.match(written)
         if match:
             return Period.days(date.fromisoformat(match.group(1)), date.fromisoformat(match.group(2)))
-    except ValueError as error:  # an impossible date such as 2011-02-30
+    except (ValueError, OverflowError) as error:  # an impossible date such as 2011-02-30
         raise PeriodError(f"{text!r} is not a period: {error}") from None
     raise PeriodError(
         f"{text!r} is not a period: write a business year (2011-12), a quarter (2011-12-Q1), "

@@ -24,7 +24,7 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 
 from ..clock import utcnow
-from . import commands, pending, posting
+from . import commands, pending, posting, response_urls
 from .blocks import Message
 
 logger = logging.getLogger("feedback.slack")
@@ -88,7 +88,7 @@ def build_slack_app(flask_app: Flask) -> SlackBot:
 
     def queue_command(ack, body) -> None:
         response_url = body.get("response_url")
-        if not response_url:  # nowhere to answer
+        if not response_urls.allowed(response_url, flask_app.config):  # nowhere of Slack's to answer
             ack()
             return
         if store(pending.COMMAND, body.get("user_id"), text=body.get("text") or "", response_url=response_url):
@@ -100,7 +100,7 @@ def build_slack_app(flask_app: Flask) -> SlackBot:
     def queue_share(ack, body) -> None:
         ack()
         action = (body.get("actions") or [{}])[0]
-        if body.get("response_url"):
+        if response_urls.allowed(body.get("response_url"), flask_app.config):
             store(pending.SHARE, (body.get("user") or {}).get("id"), text=str(action.get("value") or ""),
                   response_url=body["response_url"])
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 from urllib.parse import quote, urlencode
 
+from .mrkdwn import cut
+
 MESSAGE_BLOCKS = 50
 HOME_BLOCKS = 100
 SECTION_CHARS = 3000
@@ -36,8 +38,8 @@ class Message:
 
 
 def truncate(text: str, limit: int, ellipsis: str = "…") -> str:
-    """Cut text to at most `limit` characters, saying it was cut."""
-    return text if len(text) <= limit else text[: limit - len(ellipsis)] + ellipsis
+    """Cut text to at most `limit` characters, saying it was cut, never inside an escape."""
+    return text if len(text) <= limit else cut(text, limit - len(ellipsis)) + ellipsis
 
 
 def header(text: str) -> Block:

@@ -32,7 +32,7 @@ from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
 from ..clock import utcnow
-from . import commands, home, pending, posting
+from . import commands, home, pending, posting, response_urls
 from .blocks import Message
 from .pending import Claimed
 
@@ -203,6 +203,8 @@ class Worker:
 
     def deliver(self, request: Claimed) -> str:
         """Answer one request in the person's language; return the outcome to record."""
+        if request.kind != pending.HOME and not response_urls.allowed(request.response_url, self.flask_app.config):
+            raise NotDelivered("the response URL is not Slack's", final=True)
         if request.kind == pending.COMMAND:
             language = self.languages.language(self.client, request.user_id)
             return self._respond(request, language, lambda message: commands.with_share_button(

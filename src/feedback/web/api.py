@@ -7,11 +7,14 @@ Errors are JSON too: 400 for a parameter it cannot use, 401 without a working to
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from .. import api_tokens, db_session
+from .. import api_tokens, db_session, throttle
+from ..clock import utcnow
 from ..extensions import csrf
 from ..results import FilterError, PeriodError
 from ..results.cli import find_results, results_json
@@ -23,6 +26,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 REALM = "feedback"
+TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{43}$")  # tokens.new_token(): 32 bytes, URL-safe base64
 SINGLE_PARAMS = ("questionnaire", "by") + FILTER_PARAMS
 REPEATABLE_PARAMS = ("equality",)
 
@@ -51,9 +55,17 @@ def results():
     if credentials is None or credentials.type != "bearer" or not credentials.token:
         return unauthorised("Send a token: 'Authorization: Bearer TOKEN'.", invalid=False)
     dbs = db_session()
+    # Wrong tokens are counted in the database by client, so guessing is slowed with Redis down too.
+    client = throttle.API_CLIENT.key(request.remote_addr or "")
+    wait = throttle.seconds_to_wait(dbs, [client], utcnow())
+    if wait:
+        return problem(429, f"Too many wrong tokens: try again in {wait} seconds.", {"Retry-After": str(wait)})
     token = api_tokens.authenticate(dbs, credentials.token)
     if token is None:
         dbs.rollback()
+        if TOKEN_SHAPE.match(credentials.token):  # a guess at a real one; other shapes never match
+            throttle.record_failure(dbs, [(throttle.API_CLIENT, client)], utcnow())
+            dbs.commit()
         return unauthorised("The token is not valid: it may be wrong, revoked or expired.", invalid=True)
     dbs.commit()  # last_used_at
 

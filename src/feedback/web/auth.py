@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timedelta
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, redirect, request, session, url_for
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RoutingException
 
 from .. import db_session
 from ..clock import utcnow
@@ -79,10 +83,26 @@ def staff_required(permission: str | None = None):
 
 
 def safe_next(target: str | None) -> str:
-    """Return a local path to go to after signing in; never another site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("dashboard.overview")
+    """Return a page of this service to go to after signing in; never another site.
+
+    Browsers drop tabs and line breaks from a Location and read a backslash as a slash, so
+    "/\t/evil.example" would take them to //evil.example: anything holding a control
+    character, white space or a backslash is refused, and what is left must be the path of
+    one of this service's pages.
+    """
+    home = url_for("dashboard.overview")
+    if not target or len(target) > 2000 or "\\" in target:
+        return home
+    if any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in target):
+        return home
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
+        return home
+    try:
+        current_app.url_map.bind("localhost").match(parts.path, method="GET")
+    except (HTTPException, RoutingException):
+        return home
+    return target
 
 
 def idle_deadline() -> datetime:

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from .. import db_session, presenting, questionnaires, results
+from .. import db_session, kiosk, presenting, questionnaires, results
 from ..charts import BESIDE, OTHER, POSITIVE, Bar, bar_chart
 from ..clock import utcnow
 from ..comments import CommentSearch, find_comments
@@ -21,8 +21,9 @@ from ..operations import inspections as inspection_ops
 from ..operations.response_rates import response_rates
 from ..questionnaires import FREE_TEXT, MULTIPLE, QuestionnaireDefinition
 from ..results import FilterError, Filters, Period, PeriodError, parse_period
-from ..results.periods import business_year_of
+from ..results.periods import FIRST_SUPPORTED_DAY, LAST_SUPPORTED_DAY, business_year_of
 from ..results.trend import business_year_trend
+from ..roles import VIEW_RESULTS
 from .auth import staff_required
 
 bp = Blueprint("dashboard", __name__, url_prefix="/staff")
@@ -75,7 +76,8 @@ def read_filters(default_period: Period | None) -> FilterState:
         try:
             period = parse_period(args["period"])
         except PeriodError:
-            errors["period"] = _("Enter a period like 2011-12, 2011-12-Q1 or 2011-06")
+            errors["period"] = _("Enter a period from %(first)d to %(last)d, like 2011-12, 2011-12-Q1 or 2011-06",
+                                 first=FIRST_SUPPORTED_DAY.year, last=LAST_SUPPORTED_DAY.year)
     args["period"] = period.code if period else ""
     try:
         filters = Filters(
@@ -162,7 +164,7 @@ def trend_chart(chart_id: str, question, trend) -> str | None:
 
 
 @bp.route("/")
-@staff_required()
+@staff_required(VIEW_RESULTS)
 def overview():
     state = read_filters(latest_year_with_responses())
     period = state.filters.period
@@ -178,6 +180,7 @@ def overview():
         "dashboard/overview.html",
         sections=sections,
         rates=rates,
+        late_arrival_days=kiosk.MAX_QUEUE_AGE.days,
         period=period,
         previous=period.previous() if period else None,
         state=state,
@@ -186,7 +189,7 @@ def overview():
 
 
 @bp.route("/results/<code>")
-@staff_required()
+@staff_required(VIEW_RESULTS)
 def questionnaire(code: str):
     definition = definition_or_404(code)
     state = read_filters(latest_year_with_responses())
@@ -212,7 +215,7 @@ def questionnaire(code: str):
 
 
 @bp.route("/results/<code>/by/<by>")
-@staff_required()
+@staff_required(VIEW_RESULTS)
 def breakdown(code: str, by: str):
     definition = definition_or_404(code)
     if by not in BREAKDOWNS or (by.startswith("about_") and definition.question(by) is None):
@@ -257,7 +260,7 @@ def group_label(definition: QuestionnaireDefinition, by: str, key) -> str:
 
 
 @bp.route("/inspections")
-@staff_required()
+@staff_required(VIEW_RESULTS)
 def inspections():
     dbs = db_session()
     args = {name: request.args.get(name, "").strip()[:100] for name in ("q", "programme", "region", "year", "status")}
@@ -283,7 +286,7 @@ def inspections():
 
 
 @bp.route("/inspections/<code>")
-@staff_required()
+@staff_required(VIEW_RESULTS)
 def inspection(code: str):
     dbs = db_session()
     found = dbs.scalars(select(Inspection).where(Inspection.code == code)).first()
@@ -306,7 +309,7 @@ def inspection(code: str):
 
 
 @bp.route("/results/<code>/comments")
-@staff_required()
+@staff_required(VIEW_RESULTS)
 def comments(code: str):
     definition = definition_or_404(code)
     state = read_filters(latest_year_with_responses())

@@ -13,7 +13,7 @@ from ..questionnaires import QuestionnaireDefinition
 from ..results import FilterError, Filters, PeriodError
 from ..results.cli import find_results, parse_equality, read_filters
 from ..results.query import load_scope
-from ..roles import EXPORT_RESPONSES
+from ..roles import EXPORT_RESPONSES, VIEW_RESULTS
 from ..spreadsheets import csv_rows, ods_chunks, ods_file
 from .auth import current_staff, staff_required
 
@@ -82,7 +82,7 @@ def _log(kind: str, code: str, fmt: str, filters: Filters, rows: int, by: str | 
 
 
 @bp.get("/results/<code>/export.<any(csv, ods):fmt>")
-@staff_required()
+@staff_required(VIEW_RESULTS)
 def results_export(code: str, fmt: str):
     """Download a questionnaire's figures, as the dashboard shows them, as CSV or ODS."""
     definition = _definition(code)

@@ -40,6 +40,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy import select
+from werkzeug.exceptions import BadRequest
 from wtforms import BooleanField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
@@ -51,11 +52,13 @@ from ..forms import EmptyForm
 from ..i18n import LANGUAGES, current_language, format_day
 from ..models import Device, Inspection
 from ..questionnaires import FREE_TEXT
+from ..roles import RUN_OPERATIONS
 from .assets import APP_ASSETS, BUILT_ASSETS
 from .auth import current_staff, staff_required
 from .components import plural_messages
 from .form_language import submitted
 from .rate_limits import limit_public_posts
+from .security import limit_body
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 staff_bp = Blueprint("staff_kiosks", __name__, url_prefix="/staff/kiosks")
@@ -65,7 +68,6 @@ COOKIE_PATH = "/kiosk"
 COOKIE_MAX_AGE = 400 * 24 * 60 * 60  # the longest a browser keeps a cookie
 UNLOCKED_KEY = "kiosk_unlocked"
 UNLOCKED_FOR = timedelta(minutes=5)
-NEW_ENROLMENT_KEY = "kiosk_enrolment"
 MAX_SYNC_BYTES = 64 * 1024
 STATIC = APP_ASSETS / "kiosk"
 
@@ -76,6 +78,7 @@ MIN_WARNING_SECONDS = 20
 
 
 limit_public_posts(bp)
+limit_body("kiosk.sync", MAX_SYNC_BYTES)
 
 
 def timing(name: str) -> int:
@@ -297,18 +300,20 @@ def sync():
     # this service never grants.
     if request.headers.get("X-Kiosk-Sync") != "1" or not request.is_json:
         return {"error": "send JSON with the X-Kiosk-Sync header"}, 400
-    if (request.content_length or 0) > MAX_SYNC_BYTES:
-        return {"error": "too large"}, 413
     tablet = kiosk.sending_tablet(db_session(), request.cookies.get(COOKIE))
     if tablet is None:
         return NOT_ENROLLED
-    payload = request.get_json(silent=True)
+    try:
+        payload = request.get_json()  # too large: 413 (RequestEntityTooLarge) from here
+    except BadRequest:
+        return {"error": "the body is not well-formed JSON"}, 400
     key = payload.get("key") if isinstance(payload, dict) else None
+    key = key if isinstance(key, str) and kiosk.IDEMPOTENCY_KEY.match(key) else None
     try:
         stored = kiosk.store_queued(db_session(), tablet, payload)
     except kiosk.RejectedResponse as rejected:
         current_app.logger.warning("kiosk %s: response rejected: %s", tablet.id, rejected.reason)
-        return {"error": rejected.reason, "key": key if isinstance(key, str) else None}, 422
+        return {"error": rejected.reason, "field": rejected.field, "key": key}, 422
     except responses.DeviceRevoked:  # revoked since this process last read the tablet
         return NOT_ENROLLED
     # Only the key goes back: a kiosk endpoint never shows anyone's answers.
@@ -554,7 +559,7 @@ def enrolment_qr(link: str) -> str:
 
 
 @staff_bp.route("/")
-@staff_required()
+@staff_required(RUN_OPERATIONS)
 def index():
     now = utcnow()
     return render_template(
@@ -565,7 +570,7 @@ def index():
 
 
 @staff_bp.route("/new", methods=["GET", "POST"])
-@staff_required()
+@staff_required(RUN_OPERATIONS)
 def new():
     # The collection pages link here with their inspection chosen already.
     form = EnrolForm(data={"inspection": request.args.get("inspection", "")}) if request.method == "GET" else EnrolForm()
@@ -590,13 +595,9 @@ def new():
                 form.inspection.errors.append(_("This questionnaire is not asked in that inspection"))
             else:
                 dbs.commit()
-                # Shown on the next page only, and only to whoever enrolled: never stored.
-                session[NEW_ENROLMENT_KEY] = {
-                    "device": enrolment.device.id,
-                    "token": enrolment.token,
-                    "pin": enrolment.pin,
-                }
-                return redirect(url_for("staff_kiosks.enrolment", device_id=enrolment.device.id))
+                # Shown once, in the answer to this form, to whoever enrolled: kept nowhere, not
+                # even in the session cookie (signed, but readable by anyone holding it).
+                return show_enrolment(enrolment.device, enrolment.token, enrolment.pin)
     items = [
         {"value": q.code, "text": str(q.short_title), "checked": form.questionnaire.data == q.code}
         for q in kiosk.kiosk_questionnaires()
@@ -605,29 +606,30 @@ def new():
                            questionnaire_items=items)
 
 
-@staff_bp.route("/<int:device_id>/enrolment")
-@staff_required()
-def enrolment(device_id: int):
-    device = db_session().get(Device, device_id)
-    if device is None:
-        abort(404)
-    shown = session.get(NEW_ENROLMENT_KEY) or {}
-    if shown.get("device") != device.id or kiosk.state(device) != "waiting":
-        return redirect(url_for("staff_kiosks.index"))
-    link = current_app.config["PUBLIC_BASE_URL"] + kiosk.enrolment_path(shown["token"])
+def show_enrolment(device: Device, token: str, pin: str):
+    link = current_app.config["PUBLIC_BASE_URL"] + kiosk.enrolment_path(token)
     return render_template(
         "kiosk/staff_enrolment.html",
         device=device,
         definition=kiosk.definition_of(device),
         link=link,
         qr=enrolment_qr(link),
-        pin=shown["pin"],
+        pin=pin,
         expires=format_day(device.enrolment_expires_at),
     )
 
 
+@staff_bp.route("/<int:device_id>/enrolment")
+@staff_required(RUN_OPERATIONS)
+def enrolment(device_id: int):
+    """The link and PIN were shown once, when the tablet was set up; to start again, remove it."""
+    if db_session().get(Device, device_id) is None:
+        abort(404)
+    return redirect(url_for("staff_kiosks.index"))
+
+
 @staff_bp.route("/<int:device_id>/revoke", methods=["GET", "POST"])
-@staff_required()
+@staff_required(RUN_OPERATIONS)
 def revoke(device_id: int):
     dbs = db_session()
     device = dbs.get(Device, device_id)
@@ -637,7 +639,6 @@ def revoke(device_id: int):
     if request.method == "POST" and form.validate_on_submit():
         kiosk.revoke(dbs, device)
         dbs.commit()
-        session.pop(NEW_ENROLMENT_KEY, None)
         return redirect(url_for("staff_kiosks.index", revoked=device.id))
     return render_template("kiosk/staff_revoke.html", device=device,
                            definition=kiosk.definition_of(device), form=form)

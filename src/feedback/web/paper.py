@@ -20,6 +20,7 @@ from ..forms import EmptyForm
 from ..i18n import LANGUAGES, current_language
 from ..models import Inspection, Programme, Response
 from ..questionnaires import FREE_TEXT, MULTIPLE
+from ..roles import RUN_OPERATIONS
 from ..tokens import new_token
 from . import audit as web_audit
 from .auth import current_staff, staff_required
@@ -43,7 +44,7 @@ def typed_in(definition) -> bool:
 
 
 @bp.route("/")
-@staff_required()
+@staff_required(RUN_OPERATIONS)
 def index():
     saved = request.args.get("saved", type=int)
     saved_response = db_session().get(Response, saved) if saved else None
@@ -87,7 +88,7 @@ def question_texts(definition) -> list[dict]:
 
 
 @bp.route("/<code>/form")
-@staff_required()
+@staff_required(RUN_OPERATIONS)
 def printable(code: str):
     definition = definition_or_404(code)
 
@@ -182,6 +183,11 @@ def posted_entry(definition) -> Entry:
 def checked_return(definition, entry: Entry, inspections) -> paper_returns.TypedReturn | None:
     """Check a posted entry: the return to store, or None with entry.errors filled in."""
     answers, _missing = responses.check_answers(definition, entry.values, include_about_you=True)
+    for question in definition.all_questions:  # held to the same length as on the web
+        typed = (entry.values.get(question.code) or "") if question.kind == FREE_TEXT else ""
+        if len(typed.replace("\r\n", "\n")) > question.max_length:
+            entry.errors.append({"text": _("Your answer must be %(max)d characters or fewer", max=question.max_length),
+                                 "href": f"#{question.code}"})
     inspection = next((i for i in inspections if str(i.id) == entry.inspection_id), None)
     if entry.inspection_id and inspection is None:
         entry.errors.append({"text": _("Select an inspection from the list"), "href": "#inspection"})
@@ -199,7 +205,7 @@ def check_csrf() -> None:
 
 
 @bp.route("/<code>/enter")
-@staff_required()
+@staff_required(RUN_OPERATIONS)
 def enter(code: str):
     """Issue a blank form a key of its own, in its address: Back and reload keep it."""
     definition = definition_or_404(code)
@@ -209,7 +215,7 @@ def enter(code: str):
 
 
 @bp.route("/<code>/enter/<key>", methods=["GET", "POST"])
-@staff_required()
+@staff_required(RUN_OPERATIONS)
 def enter_return(code: str, key: str):
     definition = definition_or_404(code)
     if not typed_in(definition) or not KEY_PATTERN.match(key):
@@ -267,7 +273,7 @@ def already_saved(definition, response: Response):
 
 
 @bp.route("/<code>/returns/<int:response_id>", methods=["GET", "POST"])
-@staff_required()
+@staff_required(RUN_OPERATIONS)
 def change(code: str, response_id: int):
     """Correct a saved return: the same return, changed, never a second one."""
     definition = definition_or_404(code)

@@ -12,7 +12,9 @@ check itself.
   storage is down they are let through, with the failure logged: respondents' answers are
   not refused for it.
 - Staff sign-in and the API (`limited`) are checked when their view is called. If the
-  storage is down they fail, as a guard against guessing should.
+  storage is down they are let through too, with the failure logged: what guards them
+  against guessing is counted in the database (feedback.throttle), so it holds with Redis
+  down, and these limits come back by themselves when Redis does.
 """
 
 from __future__ import annotations
@@ -34,7 +36,14 @@ class RateLimits:
 
     def __init__(self, storage_uri: str, enabled: bool):
         self.enabled = enabled
-        self.strategy = FixedWindowRateLimiter(storage_from_string(storage_uri))
+        # Redis that does not answer must not hold requests up: give up on it quickly.
+        options = {}
+        if storage_uri.startswith(("redis", "rediss")):
+            from redis.backoff import NoBackoff
+            from redis.retry import Retry
+
+            options = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5, "retry": Retry(NoBackoff(), 1)}
+        self.strategy = FixedWindowRateLimiter(storage_from_string(storage_uri, **options))
 
     def allow(self, written: str, scope: str) -> bool:
         """Count this request against `written` ("120 per minute") for its address; say if allowed."""
@@ -69,7 +78,12 @@ def limited(config_key: str, methods: tuple[str, ...] | None = None) -> Callable
         @wraps(view)
         def wrapped(*args, **kwargs):
             if methods is None or request.method in methods:
-                if not current_app.extensions[EXTENSION].allow(current_app.config[config_key], scope):
+                try:
+                    allowed = current_app.extensions[EXTENSION].allow(current_app.config[config_key], scope)
+                except Exception:  # the storage is down: the database's throttle still applies
+                    current_app.logger.warning("rate limit storage unreachable; %s let through", scope)
+                    allowed = True
+                if not allowed:
                     abort(429)
             return view(*args, **kwargs)
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from flask import Flask, Request, abort, g, request
+from werkzeug.exceptions import BadRequest
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self' 'nonce-{nonce}'; "
@@ -37,6 +39,15 @@ class NulFreeRequest(Request):
     as the form is read.
     """
 
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
+        """Read JSON; nesting too deep for the parser is malformed JSON (400), not a 500."""
+        try:
+            return super().get_json(force=force, silent=silent, cache=cache)
+        except RecursionError:
+            if silent:
+                return None
+            raise BadRequest("The body's JSON is nested too deeply.") from None
+
     def _load_form_data(self) -> None:
         super()._load_form_data()
         form = self.__dict__.get("form")
@@ -46,9 +57,48 @@ class NulFreeRequest(Request):
             )
 
 
+# Query parameters the views read as whole numbers, and the largest any of them may be.
+NUMBER_PARAMETERS = ("page", "saved", "revoked")
+LARGEST_NUMBER = 2**31 - 1
+
+# Endpoints held to less than MAX_CONTENT_LENGTH (limit_body).
+_BODY_LIMITS: dict[str, int] = {}
+
+
+def limit_body(endpoint: str, most: int) -> None:
+    """Hold requests to `endpoint` to `most` bytes of body (413 beyond), however they arrive."""
+    _BODY_LIMITS[endpoint] = most
+
+
+def _hold_body_to_its_limit() -> None:
+    """Refuse a body over the limit, with a Content-Length or without one (chunked).
+
+    Werkzeug refuses a Content-Length over the limit, but reads a chunked body only up to it
+    and stops, silently: the form or JSON would be parsed from what was cut off. So a chunked
+    body is read here, before anything parses it, and refused if more follows.
+    """
+    most = _BODY_LIMITS.get(request.endpoint)
+    if most is not None:
+        request.max_content_length = most
+    if request.content_length is None and "wsgi.input_terminated" in request.environ:
+        request.get_data(cache=True)  # what is read is kept for the form and JSON parsers
+        if request.stream.read(1):  # at the limit this raises RequestEntityTooLarge itself
+            abort(413)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.request_class = NulFreeRequest
+    # Before CSRF, which reads the form (the rate limits still go first: web.rate_limits).
+    app.before_request_funcs.setdefault(None, []).insert(0, _hold_body_to_its_limit)
+
+    @app.before_request
+    def _refuse_numbers_out_of_range():
+        # Whole-number parameters name rows (ids, pages): one past a database integer was a 500.
+        for name in NUMBER_PARAMETERS:
+            value = request.args.get(name, "").strip()
+            if value.lstrip("+-").isdigit() and not (len(value) <= 12 and 0 <= int(value) <= LARGEST_NUMBER):
+                abort(400)
 
     @app.before_request
     def _refuse_nul_in_address():

@@ -25,10 +25,12 @@ from .components import date_params, error_message, macro_for, question_params
 
 def switch_language_url(language: str) -> str:
     """Return the current page's address in another language."""
-    args = request.args.to_dict()
+    # The path's own parts win over query parameters of the same name, and url_for's own
+    # arguments (endpoint, _external, ...) are never taken from the address.
+    args = {k: v for k, v in request.args.items() if k != "endpoint" and not k.startswith("_")}
+    args.update(request.view_args or {})
     args["lang"] = language
-    endpoint = request.endpoint or "pages.index"
-    return url_for(endpoint, **(request.view_args or {}), **args)
+    return url_for(request.endpoint or "pages.index", **args)
 
 
 def error_summary_params(form) -> dict | None:
