@@ -8,7 +8,7 @@ from .. import db_session, staff
 from ..forms import EmptyForm
 from ..identity import attempts, factors, security_keys, totp
 from ..models import StaffUser
-from ..roles import MANAGE_STAFF
+from ..roles import MANAGE_STAFF, SIGNED_IN
 from . import audit
 from .auth import current_staff, end_staff_session, staff_required
 from .identity import app_setup, key_setup, show_recovery_codes
@@ -20,7 +20,7 @@ REGISTRATION_KEY = "key_registration"
 
 
 @bp.route("/staff/account/security")
-@staff_required()
+@staff_required(SIGNED_IN)
 def show():
     user = current_staff()
     dbs = db_session()
@@ -30,7 +30,7 @@ def show():
 
 
 @bp.route("/staff/account/security/authenticator-app", methods=["GET", "POST"])
-@staff_required()
+@staff_required(SIGNED_IN)
 def add_app():
     user = current_staff()
     app = totp.find(db_session(), user)
@@ -46,7 +46,7 @@ def add_app():
 
 
 @bp.route("/staff/account/security/security-key", methods=["GET", "POST"])
-@staff_required()
+@staff_required(SIGNED_IN)
 def add_key():
     user = current_staff()
     dbs = db_session()
@@ -67,7 +67,7 @@ def add_key():
 
 
 @bp.route("/staff/account/security/recovery-codes", methods=["POST"])
-@staff_required()
+@staff_required(SIGNED_IN)
 def new_recovery_codes():
     user = current_staff()
     if not EmptyForm().validate_on_submit():
@@ -79,7 +79,7 @@ def new_recovery_codes():
 
 
 @bp.route("/staff/account/security/sign-out-everywhere", methods=["POST"])
-@staff_required()
+@staff_required(SIGNED_IN)
 def sign_out_everywhere():
     user = current_staff()
     if not EmptyForm().validate_on_submit():
