@@ -305,7 +305,7 @@ def translate_extract() -> None:
 def translate_update() -> None:
     """Merge new messages into the Welsh catalogue."""
     translate_extract.callback()
-    run_pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching")
+    run_pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching", "--ignore-obsolete")
 
 
 @translate_group.command("compile")
