@@ -126,3 +126,10 @@ def test_closing_an_inspection_stops_its_invitation_links(app, support_browser, 
     support_browser.get(f"/staff/inspections/{code}/close")
     assert support_browser.submit().summary_rows()["Status"] == "Closed"
     assert respondent.get(f"/i/{link.token}").h1 == "This link cannot be used"
+
+
+def test_an_inspections_page_leads_to_collecting_its_responses(support_browser):
+    page = support_browser.get("/staff/inspections/omi2-2011-greater-manchester")
+    link = page.soup.find("a", string="Invitations and response rates for this inspection")
+    assert link is not None
+    assert support_browser.get(link["href"]).h1 == "Collecting responses"
