@@ -138,3 +138,9 @@ def test_domain_rules_hold_on_both_databases(app, db, admin_user):
         with pytest.raises(InputProblems):
             ops.set_active(db, second, False, actor=second)
         db.commit()
+
+
+def test_the_staff_list_leads_to_each_persons_sign_in_methods(admin_browser):
+    page = admin_browser.get("/staff/accounts/")
+    link = next(a for a in page.soup.select("main table a") if a.get_text(" ", strip=True).startswith("Sign-in methods"))
+    assert admin_browser.get(link["href"]).h1 == "Sign-in methods of admin@justice.gov.uk"
