@@ -54,6 +54,7 @@ from .collection_words import (
     notify_email_text,
     sheet_words,
 )
+from .form_language import submitted
 
 bp = Blueprint("collection", __name__, url_prefix="/staff")
 callbacks_bp = Blueprint("notify_callbacks", __name__)
@@ -117,7 +118,7 @@ def invite(code: str, questionnaire: str):
     problems: list[Problem] = []
     recipients = []
     default = default_language(inspection)
-    if request.method == "POST" and form.validate_on_submit() and closed is None:
+    if submitted(form) and closed is None:
         upload = request.files.get(form.upload.name)
         if upload is not None and upload.filename:
             rows = uploaded_rows(upload.read(1_000_000))

@@ -18,6 +18,7 @@ from ..operations.organisations import list_organisations
 from ..operations.reference import ensure_reference_data, programmes
 from ..roles import RUN_OPERATIONS
 from .auth import current_staff, staff_required
+from .form_language import submitted
 from .operations_forms import InspectionForm, apply_problems
 
 bp = Blueprint("inspections_admin", __name__, url_prefix="/staff/inspections")
@@ -59,7 +60,7 @@ def details_from(form: InspectionForm) -> domain.InspectionDetails:
 @staff_required(RUN_OPERATIONS)
 def new():
     form = InspectionForm(data={"organisation": request.args.get("organisation", "")} if request.method == "GET" else None)
-    if form.validate_on_submit():
+    if submitted(form):
         dbs = db_session()
         try:
             inspection = domain.add_inspection(dbs, details_from(form), actor=current_staff(), address=request.remote_addr)
@@ -82,7 +83,7 @@ def edit(code: str):
         "fieldwork_start": inspection.fieldwork_start, "fieldwork_end": inspection.fieldwork_end,
         "published_on": inspection.published_on, "title": inspection.title or "", "title_cy": inspection.title_cy or "",
     } if request.method == "GET" else None)
-    if form.validate_on_submit():
+    if submitted(form):
         dbs = db_session()
         try:
             changes = domain.edit_inspection(dbs, inspection, details_from(form), actor=current_staff(),

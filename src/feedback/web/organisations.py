@@ -14,6 +14,7 @@ from ..operations import organisations as domain
 from ..operations.reference import ensure_reference_data, regions
 from ..roles import RUN_OPERATIONS
 from .auth import current_staff, staff_required
+from .form_language import submitted
 from .operations_forms import OrganisationForm, apply_problems
 
 bp = Blueprint("organisations", __name__, url_prefix="/staff/organisations")
@@ -63,7 +64,7 @@ def index():
 @staff_required(RUN_OPERATIONS)
 def new():
     form = OrganisationForm()
-    if form.validate_on_submit():
+    if submitted(form):
         dbs = db_session()
         try:
             organisation = domain.add_organisation(dbs, details_from(form), actor=current_staff(),
@@ -98,7 +99,7 @@ def edit(code: str):
         "name": organisation.name, "name_cy": organisation.name_cy or "", "kind": organisation.kind,
         "region": organisation.region_code, "language": organisation.language_preference,
     } if request.method == "GET" else None)
-    if form.validate_on_submit():
+    if submitted(form):
         dbs = db_session()
         try:
             changes = domain.edit_organisation(dbs, organisation, details_from(form), actor=current_staff(),

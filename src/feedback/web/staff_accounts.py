@@ -21,6 +21,7 @@ from ..operations import InputProblems
 from ..operations import staff_accounts as domain
 from ..roles import MANAGE_STAFF, ROLE_NAMES
 from .auth import current_staff, staff_required
+from .form_language import submitted
 from .operations_forms import InviteStaffForm, RoleForm, SetPasswordForm, apply_problems
 from .rate_limits import limited
 
@@ -51,7 +52,7 @@ def index():
 @staff_required(MANAGE_STAFF)
 def invite():
     form = InviteStaffForm()
-    if form.validate_on_submit():
+    if submitted(form):
         dbs = db_session()
         try:
             new = domain.invite_staff(dbs, form.email.data, form.role.data or "", actor=current_staff(),
