@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date as babel_format_date
 from flask import has_request_context, request, session
 from flask_babel import get_locale
+from werkzeug.exceptions import HTTPException
 
 # The languages a respondent can choose, by the code used in URLs and stored on responses,
 # with the Babel locale used to format in each ("en" alone would format dates the US way).
@@ -37,7 +38,10 @@ def select_locale() -> str:
     if chosen not in LANGUAGES and request.method == "POST" and request.mimetype in (
         "application/x-www-form-urlencoded", "multipart/form-data"
     ):
-        chosen = request.form.get(JOURNEY_FIELD)
+        try:
+            chosen = request.form.get(JOURNEY_FIELD)
+        except HTTPException:  # a body refused (too large): the page saying so reads no language from it
+            chosen = None
     if chosen in LANGUAGES:
         return LANGUAGES[chosen]
     best = request.accept_languages.best_match(["en-GB", "en", "cy"], default="en")

@@ -14,7 +14,7 @@ from .conftest import PASSWORD
 def production(database_url: str, **overrides) -> Config:
     config = Config(
         ENVIRONMENT="production", SECRET_KEY="x" * 40, DATABASE_URL=database_url,
-        RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379", RATELIMIT_ENABLED=False,
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379", RATELIMIT_ENABLED=True,
         PUBLIC_BASE_URL="https://feedback.example", SESSION_COOKIE_SECURE=True,
     )
     for key, value in overrides.items():

@@ -108,6 +108,9 @@ def test_json_that_is_not_an_object_of_the_right_shape_is_a_422(client, tablet, 
 def test_a_response_cannot_be_dated_before_its_tablet_was_set_up(client, tablet, db):  # noqa: F811
     db.expire_all()
     device = db.get(Device, tablet.device.id)
+    # Enrolled an hour ago, so that a second after it is in the past, not the future.
+    device.bound_at = as_utc(device.bound_at) - timedelta(hours=1)
+    db.commit()
     bound = as_utc(device.bound_at)
     before = queued(finished_at=(bound - timedelta(hours=1)).isoformat())
     after = queued(finished_at=(bound + timedelta(seconds=1)).isoformat())

@@ -211,7 +211,9 @@ def enter(code: str):
     definition = definition_or_404(code)
     if not typed_in(definition):
         abort(404)
-    return redirect(url_for("paper.enter_return", code=code, key=new_token(), **request.args.to_dict()))
+    # Only what fills in a blank form passes on: the last return's inspection and language.
+    prefill = {name: request.args[name] for name in ("inspection", "language") if name in request.args}
+    return redirect(url_for("paper.enter_return", code=code, key=new_token(), **prefill))
 
 
 @bp.route("/<code>/enter/<key>", methods=["GET", "POST"])
