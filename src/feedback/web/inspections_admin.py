@@ -12,14 +12,13 @@ from .. import db_session
 from ..forms import EmptyForm
 from ..i18n import current_language
 from ..models import Inspection
-from ..operations import InputProblems
 from ..operations import inspections as domain
 from ..operations.organisations import list_organisations
 from ..operations.reference import ensure_reference_data, programmes
 from ..roles import RUN_OPERATIONS
 from .auth import current_staff, staff_required
 from .form_language import submitted
-from .operations_forms import InspectionForm, apply_problems
+from .operations_forms import NOT_SAVED, InspectionForm, save
 
 bp = Blueprint("inspections_admin", __name__, url_prefix="/staff/inspections")
 
@@ -61,14 +60,9 @@ def details_from(form: InspectionForm) -> domain.InspectionDetails:
 def new():
     form = InspectionForm(data={"organisation": request.args.get("organisation", "")} if request.method == "GET" else None)
     if submitted(form):
-        dbs = db_session()
-        try:
-            inspection = domain.add_inspection(dbs, details_from(form), actor=current_staff(), address=request.remote_addr)
-        except InputProblems as problems:
-            dbs.rollback()
-            apply_problems(form, problems)
-        else:
-            dbs.commit()
+        inspection = save(form, lambda dbs: domain.add_inspection(
+            dbs, details_from(form), actor=current_staff(), address=request.remote_addr))
+        if inspection is not NOT_SAVED:
             return redirect(url_for("dashboard.inspection", code=inspection.code, done="added"))
     return render_template("operations/inspection_form.html", form=form, choices=form_choices(form, None), inspection=None)
 
@@ -84,15 +78,9 @@ def edit(code: str):
         "published_on": inspection.published_on, "title": inspection.title or "", "title_cy": inspection.title_cy or "",
     } if request.method == "GET" else None)
     if submitted(form):
-        dbs = db_session()
-        try:
-            changes = domain.edit_inspection(dbs, inspection, details_from(form), actor=current_staff(),
-                                             address=request.remote_addr)
-        except InputProblems as problems:
-            dbs.rollback()
-            apply_problems(form, problems)
-        else:
-            dbs.commit()
+        changes = save(form, lambda dbs: domain.edit_inspection(
+            dbs, inspection, details_from(form), actor=current_staff(), address=request.remote_addr))
+        if changes is not NOT_SAVED:
             return redirect(url_for("dashboard.inspection", code=inspection.code, done="changed" if changes else "unchanged"))
     return render_template("operations/inspection_form.html", form=form, choices=form_choices(form, inspection),
                            inspection=inspection)

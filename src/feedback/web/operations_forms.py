@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from sqlalchemy.orm import Session
 from wtforms import (
     EmailField,
     Field,
@@ -18,6 +21,7 @@ from wtforms import (
 from wtforms.utils import unset_value
 from wtforms.validators import InputRequired
 
+from .. import db_session
 from ..operations import InputProblems
 
 DATE_PARTS = ("day", "month", "year")
@@ -56,6 +60,23 @@ def apply_problems(form: FlaskForm, problems: InputProblems) -> None:
         field = getattr(form, name, None)
         if field is not None:
             field.errors = list(field.errors) + [message]
+
+
+NOT_SAVED = object()
+
+
+def save(form: FlaskForm, change: Callable[[Session], Any]) -> Any:
+    """Make a domain change and commit it, returning what it returned; or, when the domain finds
+    problems with what was asked, roll back, show them beside the fields and return NOT_SAVED."""
+    dbs = db_session()
+    try:
+        result = change(dbs)
+    except InputProblems as problems:
+        dbs.rollback()
+        apply_problems(form, problems)
+        return NOT_SAVED
+    dbs.commit()
+    return result
 
 
 class OrganisationForm(FlaskForm):

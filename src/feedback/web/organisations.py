@@ -9,13 +9,12 @@ from .. import db_session
 from ..forms import EmptyForm
 from ..i18n import current_language
 from ..models import Inspection, Organisation
-from ..operations import InputProblems
 from ..operations import organisations as domain
 from ..operations.reference import ensure_reference_data, regions
 from ..roles import RUN_OPERATIONS
 from .auth import current_staff, staff_required
 from .form_language import submitted
-from .operations_forms import OrganisationForm, apply_problems
+from .operations_forms import NOT_SAVED, OrganisationForm, save
 
 bp = Blueprint("organisations", __name__, url_prefix="/staff/organisations")
 
@@ -65,15 +64,9 @@ def index():
 def new():
     form = OrganisationForm()
     if submitted(form):
-        dbs = db_session()
-        try:
-            organisation = domain.add_organisation(dbs, details_from(form), actor=current_staff(),
-                                                   address=request.remote_addr)
-        except InputProblems as problems:
-            dbs.rollback()
-            apply_problems(form, problems)
-        else:
-            dbs.commit()
+        organisation = save(form, lambda dbs: domain.add_organisation(
+            dbs, details_from(form), actor=current_staff(), address=request.remote_addr))
+        if organisation is not NOT_SAVED:
             return redirect(url_for(".show", code=organisation.code, done="added"))
     return render_template("operations/organisation_form.html", form=form, choices=form_choices(form),
                            organisation=None)
@@ -100,15 +93,9 @@ def edit(code: str):
         "region": organisation.region_code, "language": organisation.language_preference,
     } if request.method == "GET" else None)
     if submitted(form):
-        dbs = db_session()
-        try:
-            changes = domain.edit_organisation(dbs, organisation, details_from(form), actor=current_staff(),
-                                               address=request.remote_addr)
-        except InputProblems as problems:
-            dbs.rollback()
-            apply_problems(form, problems)
-        else:
-            dbs.commit()
+        changes = save(form, lambda dbs: domain.edit_organisation(
+            dbs, organisation, details_from(form), actor=current_staff(), address=request.remote_addr))
+        if changes is not NOT_SAVED:
             return redirect(url_for(".show", code=organisation.code, done="changed" if changes else "unchanged"))
     return render_template("operations/organisation_form.html", form=form, choices=form_choices(form),
                            organisation=organisation)

@@ -22,7 +22,7 @@ from ..operations import staff_accounts as domain
 from ..roles import MANAGE_STAFF, ROLE_NAMES
 from .auth import current_staff, staff_required
 from .form_language import submitted
-from .operations_forms import InviteStaffForm, RoleForm, SetPasswordForm, apply_problems
+from .operations_forms import NOT_SAVED, InviteStaffForm, RoleForm, SetPasswordForm, apply_problems, save
 from .rate_limits import limited
 
 bp = Blueprint("staff_accounts", __name__, url_prefix="/staff")
@@ -79,14 +79,9 @@ def role(user_id: int):
     user = user_or_404(user_id)
     form = RoleForm(data={"role": user.role} if request.method == "GET" else None)
     if form.validate_on_submit():
-        dbs = db_session()
-        try:
-            domain.change_role(dbs, user, form.role.data or "", actor=current_staff(), address=request.remote_addr)
-        except InputProblems as problems:
-            dbs.rollback()
-            apply_problems(form, problems)
-        else:
-            dbs.commit()
+        changed = save(form, lambda dbs: domain.change_role(
+            dbs, user, form.role.data or "", actor=current_staff(), address=request.remote_addr))
+        if changed is not NOT_SAVED:
             return redirect(url_for(".index", done="role", who=user.email))
     return render_template("operations/staff_role.html", form=form, user=user, roles=role_items(form.role.data))
 
@@ -131,13 +126,9 @@ def set_password(token: str):
         return render_template("operations/set_password_unusable.html"), 404
     form = SetPasswordForm()
     if form.validate_on_submit():
-        try:
-            domain.accept_invitation(dbs, invitation, form.password.data, address=request.remote_addr)
-        except InputProblems as problems:
-            dbs.rollback()
-            apply_problems(form, problems)
-        else:
-            dbs.commit()
+        accepted = save(form, lambda dbs: domain.accept_invitation(
+            dbs, invitation, form.password.data, address=request.remote_addr))
+        if accepted is not NOT_SAVED:
             return redirect(url_for(".password_set"))
     return render_template("operations/set_password.html", form=form, email=invitation.email)
 
