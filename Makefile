@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := feedback
 export PYTHONDONTWRITEBYTECODE := 1
+# Another install (a second checkout, a helper) may hold the package lock: wait for it rather than fail.
+APT := apt-get -o DPkg::Lock::Timeout=600
 
 .PHONY: run test check setup python-deps assets translations database demo test-setup postgres redis chromium \
         test-sqlite test-postgres extract-translations update-translations clean bench bench-tools
@@ -35,7 +37,7 @@ bench: setup postgres redis bench-tools
 	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 bench-tools: $(VENV)/.bench-installed
-	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
+	@command -v wrk >/dev/null || ($(APT) update -qq && $(APT) install -y -qq wrk >/dev/null)
 $(VENV)/.bench-installed: $(VENV)/.installed pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,bench]'
 	touch $@
@@ -75,7 +77,7 @@ redis:
 	@bash scripts/ensure-redis.sh
 
 chromium:
-	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	@command -v chromium >/dev/null || ($(APT) update -qq && $(APT) install -y -qq chromium >/dev/null)
 
 test-sqlite: setup redis chromium check
 	FEEDBACK_TEST_BACKENDS=sqlite $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
