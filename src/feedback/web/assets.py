@@ -33,6 +33,16 @@ def withheld(filename: str) -> bool:
     )
 
 
+def max_age(filename: str) -> int | None:
+    """An hour in the browser's cache; none for the kiosk's script modules.
+
+    Those import one another by fixed names, so they are revalidated each time (a cheap 304)
+    lest a browser run modules of two releases together; the kiosk's service worker keeps its
+    own copy of them, one release at a time, for working offline.
+    """
+    return None if filename.startswith("kiosk/") and filename.endswith(".js") else 3600
+
+
 @bp.route("/assets/<path:filename>")
 def asset(filename: str):
     if withheld(filename):
@@ -43,7 +53,7 @@ def asset(filename: str):
         for root in (directory, str(Path(directory) / "assets")):
             candidate = safe_join(root, filename)
             if candidate and Path(candidate).is_file():
-                response = send_from_directory(root, filename, max_age=3600)
+                response = send_from_directory(root, filename, max_age=max_age(filename))
                 if Path(filename).suffix in TEXT_SUFFIXES and response.status_code == 200:
                     # Read small text files whole, so they are compressed like any page and the
                     # file is closed with the response (a compressed stream would keep it open).

@@ -345,6 +345,13 @@ def offline():
     )
 
 
+# The kiosk's script: kiosk.js and every module it imports, each needed to start offline.
+KIOSK_MODULES = [
+    "kiosk.js", "shell.js", "journey.js", "screens.js", "error_summary.js", "idle.js", "sync.js",
+    "queue.js", "staff_exit.js", "text.js",
+]
+
+
 def precache_urls() -> list[str]:
     # No fonts: the stylesheets use the tablet's own (see static/sass/frontend.scss).
     return [
@@ -355,8 +362,7 @@ def precache_urls() -> list[str]:
         "/assets/govuk-frontend.min.js",
         "/assets/app.css",
         "/assets/kiosk/kiosk.css",
-        "/assets/kiosk/kiosk.js",
-        "/assets/kiosk/queue.js",
+        *(f"/assets/kiosk/{name}" for name in KIOSK_MODULES),
         "/assets/kiosk/icon.svg",
         "/assets/kiosk/icon-192.png",
         "/assets/kiosk/icon-512.png",
