@@ -2,8 +2,8 @@
 
 Slack wants its acknowledgement within three seconds; an answer (a digest, a questionnaire's
 figures) takes a tenth of a second of CPU or more. So the web process only stores the request
-(`enqueue`, one INSERT, committed before the 200 goes back) and `feedback slack worker`
-answers it, in processes of its own.
+(`enqueue`, one INSERT, committed before the 200 goes back) and `feedback worker` answers
+it, in processes of its own.
 
 A worker `claim`s the oldest request that is due: one UPDATE that adds an attempt and leases
 the request to it until `next_attempt_at` (PostgreSQL: the candidate row is locked with

@@ -1,4 +1,5 @@
-"""`feedback slack worker`: answer the Slack requests the web process acknowledged and queued.
+"""Answer the Slack requests the web process acknowledged and queued (`feedback worker`'s
+slack-requests job, feedback.jobs; `feedback slack worker` runs it alone).
 
 The web process stores each request (feedback.slack.pending) and acknowledges at once; this
 worker, in processes of its own, claims the requests one at a time, works each answer out with
