@@ -28,7 +28,16 @@ from feedback.slack import alerts, pending
 from feedback.slack.posting import Poster
 from feedback.slack.worker import Worker
 from feedback.worker import run_once, start, wait_for
-from tests.slack.conftest import BASE_URL, BOT_TOKEN, CHANNEL, SIGNING_SECRET, answers, post_command
+from tests.slack.conftest import (
+    BASE_URL,
+    BOT_TOKEN,
+    CHANNEL,
+    SIGNING_SECRET,
+    action_body,
+    answers,
+    post_command,
+    signed_headers,
+)
 from tests.slack.test_alerts import PIE, outbox, store
 from tests.test_answer_counts import recount, stored_counts
 
@@ -118,6 +127,34 @@ def test_a_worker_stopped_mid_round_leaves_each_job_to_the_next_worker_done_once
     [item] = outbox(db)
     assert item.sent_at is not None and item.message_ts == slack.posted(CHANNEL)[0]["ts"] and item.state is None
     assert stored_counts(db) == recount(db)
+
+
+def test_a_share_whose_worker_died_mid_post_is_not_shared_twice(app, client, slack, demo_returns):
+    db = demo_returns
+    post_command(client, slack, "post-inspection-evaluation 2011-12")
+    assert run_once(jobs_for(app).jobs) == []
+    [reply] = answers(slack)
+    [actions] = [b for b in reply.body["blocks"] if b["type"] == "actions"]
+    body = action_body(actions["elements"][0]["value"], slack.response_url("share"))
+    assert client.post("/slack/events", data=body, headers=signed_headers(body)).status_code == 200
+
+    real_respond = Worker._respond
+
+    def posted_then_killed(self, *args, **kwargs):
+        real_respond(self, *args, **kwargs)  # everyone in the channel can see it ...
+        raise Killed  # ... and the worker dies before recording so
+
+    dying = by_name(jobs_for(app))["slack-requests"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Worker, "_respond", posted_then_killed)
+        with pytest.raises(Killed):
+            run_once([dying])
+    after_lease = later(pending.LEASE.total_seconds() + 1)
+    assert run_once(jobs_for(app, now=after_lease).jobs) == []
+    shared = [c for c in answers(slack, "share") if c.body.get("response_type") == "in_channel"]
+    assert len(shared) == 1
+    share = [r for r in requests(db) if r.kind == "share"][0]
+    assert share.outcome == "given_up" and "may be in the channel already" in share.last_error
 
 
 def test_two_workers_at_once_answer_each_request_and_post_each_alert_once(app, client, slack, demo_data):
