@@ -143,7 +143,6 @@ def jobs_for(app: Flask, *, email_every: float | None = None, slack_threads: int
     """The jobs the application's configuration calls for: Slack's when Slack is configured,
     the emails when GOV.UK Notify is, counting always. `say` hears what each round did."""
     config = app.config
-    say = say or logger.info
     found = Jobs()
 
     if config.get("SLACK_BOT_TOKEN") and config.get("SLACK_SIGNING_SECRET"):
@@ -164,7 +163,7 @@ def jobs_for(app: Flask, *, email_every: float | None = None, slack_threads: int
         def alerts_round() -> int:
             report = send_alerts(app, poster, now=now)
             for line in describe_alerts(report):
-                say(line)
+                (say or logger.warning)(line)
             return len(report.sent) + len(report.found)
 
         found.jobs.append(Job("alerts", alerts_round, ALERTS_EVERY))
@@ -181,7 +180,7 @@ def jobs_for(app: Flask, *, email_every: float | None = None, slack_threads: int
             if run.sent or run.settled or run.not_confirmed or run.failed or run.reminders.sent \
                     or run.reminders.failed:
                 for line in describe_emails(run):
-                    say(line)
+                    (say or logger.info)(line)
             return len(run.sent) + len(run.settled) + len(run.reminders.sent)
 
         every = email_every or float(config.get("WORKER_INTERVAL") or 30.0)
