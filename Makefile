@@ -12,12 +12,13 @@ APT := apt-get -o DPkg::Lock::Timeout=600
         test-sqlite test-postgres extract-translations update-translations clean bench bench-tools
 
 ## run: set everything up, load the demo data, and serve on http://127.0.0.1:5000
-## (with the worker for scheduled emails, and the Slack worker when Slack is configured; they stop with the server)
+## (with `feedback worker` beside it: Slack requests and alerts when Slack is configured, counting,
+## scheduled emails when Notify is; it stops with the server)
 run: setup database demo
 	@echo
 	@echo "Serving on http://127.0.0.1:5000 (stop with Ctrl+C)."
-	$(BIN)/feedback slack worker & worker=$$!; $(BIN)/feedback worker & jobs=$$!; \
-	trap 'kill $$worker $$jobs 2>/dev/null; wait $$worker $$jobs' EXIT; \
+	$(BIN)/feedback worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/flask --app feedback run --host 127.0.0.1 --port 5000
 
 ## test: set everything up, check the code, and run every test on SQLite and on PostgreSQL, on

@@ -98,7 +98,7 @@ class Config:
     REMINDER_DAYS_BEFORE_EXPIRY: int = 7
     DRAFT_HOURS: int = 24 * 7
     # New responses are counted into answer_counts in batches after the reply has gone, at most
-    # this often in each process (web.counting); None leaves it to `feedback counts catch-up`.
+    # this often in each process (web.counting); None leaves it to `feedback worker`.
     COUNTS_CATCH_UP_SECONDS: float | None = 1.0
 
     # GOV.UK Notify (email invitations)

@@ -1,101 +1,138 @@
-"""`feedback worker`: the one long-running worker for scheduled work.
+"""`feedback worker`: the one long-running process beside the web server.
 
-Every WORKER_INTERVAL seconds (30 by default) it runs what is due: emails scheduled for an
-inspection's publication date, settling emails whose outcome was unknown, and the one reminder
-each invitation gets before it expires (feedback.operations.invitations_sending.send_due).
-Each job is idempotent, so a restarted worker, or two at once, sends nothing twice.
+It runs the jobs of feedback.jobs (Slack requests, alerts, counting, scheduled emails), each in
+a thread of its own so that one job slow or failing (Slack or GOV.UK Notify down, the database
+away) never holds up or stops the others: a round that raises is logged and tried again after
+a wait that grows with each failure. A job that found work runs again at once; an idle one
+waits its interval. SIGTERM or SIGINT sets `stop`: each job finishes the round it is in and
+the process exits. Everything a job does is claimed or written ahead in the database, so a
+worker killed instead, or restarted, or run twice at once, loses nothing and does nothing twice.
 """
 
 from __future__ import annotations
 
 import logging
+import signal
 import threading
-from collections.abc import Mapping
-from typing import Any, Callable
+from typing import Callable
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
 
-from . import get_db
-from .clock import utcnow
-from .invitation_emails import EmailSettings
-from .notify import NotifyError, NotifySender, is_configured
-from .operations.invitations_sending import DueRun, send_due
+from .jobs import Job, jobs_for
 
 logger = logging.getLogger("feedback.worker")
 
-DEFAULT_INTERVAL = 30.0
+MAX_BACKOFF = 60.0  # seconds: a job comes back within a minute of what it needs coming back
+ONCE_ROUNDS = 10_000  # with --once, a job's rounds at most (each round takes a batch)
 
 
-def run_due_jobs(config: Mapping[str, Any]) -> DueRun | None:
-    """Run every due job once; None when GOV.UK Notify is not configured (nothing to send)."""
-    if not is_configured(config):
-        return None
-    settings = EmailSettings.from_config(config)
-    with NotifySender.from_config(config) as sender, get_db().session() as session:
-        return send_due(session, sender, settings, utcnow())
+def backoff(job: Job, failures: int) -> float:
+    """Seconds to wait after the `failures`th failure in a row: 2, 4, 8 ... a minute at most,
+    and never less than the job's own interval."""
+    return max(job.every, min(2.0 ** failures, MAX_BACKOFF))
 
 
-def describe(run: DueRun) -> list[str]:
-    lines = [f"Sent {len(run.sent)} scheduled email{'' if len(run.sent) == 1 else 's'}; "
-             f"{len(run.reminders.sent)} reminder{'' if len(run.reminders.sent) == 1 else 's'}."]
-    for invitation_id, state in run.settled:
-        lines.append(f"Invitation {invitation_id}: an email not confirmed before is now settled as {state}.")
-    for invitation_id in run.not_confirmed:
-        lines.append(f"Invitation {invitation_id}: GOV.UK Notify did not answer; the email is not confirmed "
-                     "and will be checked before anything sends it again.")
-    for invitation_id, reason in run.failed + run.reminders.failed:
-        lines.append(f"Invitation {invitation_id}: {reason}")
-    return lines
+def describe_error(error: BaseException) -> str:
+    """Say what failed without what a database error's text holds (its SQL and parameters)."""
+    if isinstance(error, SQLAlchemyError):
+        return type(error).__name__
+    return str(error)[:300] or type(error).__name__
 
 
-def loop(job: Callable[[], Any], interval: float, stop: threading.Event) -> None:
-    """Run `job` now and then every `interval` seconds until `stop` is set; log, never die, on errors."""
+def run_job(job: Job, stop: threading.Event) -> None:
+    """Run `job` until `stop` is set: again at once while it finds work, every `job.every`
+    seconds when it finds none, and after a failure later each time. Never dies of an Exception."""
+    failures = 0
     while not stop.is_set():
         try:
-            job()
-        except Exception:  # the next round tries again; the error is in the log
-            logger.exception("scheduled jobs failed")
-        stop.wait(interval)
+            done = job.run()
+        except Exception as error:  # the next round tries again; this one is in the log
+            failures += 1
+            wait = backoff(job, failures)
+            logger.error("the %s job failed (%s); trying again in %g s", job.name, describe_error(error), wait,
+                         exc_info=True, extra={"fields": {"job": job.name, "failures": failures}})
+            stop.wait(wait)
+            continue
+        if failures:
+            logger.info("the %s job is working again", job.name, extra={"fields": {"job": job.name}})
+            failures = 0
+        if not done:
+            stop.wait(job.every)
 
+
+def start(jobs: list[Job], stop: threading.Event) -> list[threading.Thread]:
+    """Start each job in its own threads (`job.threads` of them); return the threads."""
+    started = []
+    for job in jobs:
+        for number in range(job.threads):
+            thread = threading.Thread(target=run_job, args=(job, stop), name=f"worker-{job.name}-{number + 1}",
+                                      daemon=True)
+            thread.start()
+            started.append(thread)
+    return started
+
+
+def wait_for(threads: list[threading.Thread], poll: float = 0.5) -> None:
+    """Wait for the threads to end; a short join at a time, so that signals are heard."""
+    while any(thread.is_alive() for thread in threads):
+        for thread in threads:
+            thread.join(timeout=poll)
+
+
+def run_once(jobs: list[Job], rounds: int = ONCE_ROUNDS) -> list[tuple[str, BaseException]]:
+    """Run each job until it finds nothing more to do; return the jobs that failed, with why.
+
+    A job failing does not stop the jobs after it.
+    """
+    failed = []
+    for job in jobs:
+        try:
+            for _ in range(rounds):
+                if not job.run():
+                    break
+        except Exception as error:  # reported by the caller; the other jobs still run
+            logger.error("the %s job failed (%s)", job.name, describe_error(error), exc_info=True,
+                         extra={"fields": {"job": job.name}})
+            failed.append((job.name, error))
+    return failed
+
+
+def stop_on_signals(stop: threading.Event, say: Callable[[str], None]) -> None:
+    """Set `stop` on SIGTERM (systemctl stop) and SIGINT (Ctrl+C)."""
+
+    def request_stop(signum, _frame):
+        say(f"Stopping (signal {signum}): finishing the jobs under way.")
+        stop.set()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, request_stop)
+
+
+# --- The command: a thin caller ----------------------------------------------------------------
 
 @click.command("worker")
 @with_appcontext
-@click.option("--once", is_flag=True, help="Run what is due once and exit (for tests and cron).")
-@click.option("--interval", type=float, default=None, help="Seconds between rounds (default 30).")
-def worker_command(once: bool, interval: float | None) -> None:
-    """Send scheduled invitations and reminders, and settle unconfirmed emails, as they fall due."""
-    config = current_app.config
-    if not is_configured(config):
-        click.echo("GOV.UK Notify is not configured (NOTIFY_API_KEY is empty): no emails to send.", err=True)
-        if once:
-            return
+@click.option("--once", is_flag=True, help="Do what is due now, each job until it finds nothing, then exit.")
+@click.option("--interval", type=float, default=None,
+              help="Seconds between rounds of scheduled emails (default WORKER_INTERVAL, 30).")
+@click.option("--slack-threads", type=click.IntRange(1, 16), default=2, show_default=True,
+              help="Slack requests answered at once (run more workers to use more CPUs).")
+def worker_command(once: bool, interval: float | None, slack_threads: int) -> None:
+    """Answer Slack, send alerts, count responses, and send scheduled emails and reminders."""
     app = current_app._get_current_object()
-
-    def job() -> None:
-        with app.app_context():
-            run = run_due_jobs(app.config)
-        if run is not None:
-            for line in describe(run):
-                logger.info(line)
-                if once:
-                    click.echo(line)
-
+    found = jobs_for(app, email_every=interval, slack_threads=slack_threads, say=click.echo if once else None)
+    for reason in found.off:
+        click.echo(reason, err=True)
     if once:
-        try:
-            with app.app_context():
-                run = run_due_jobs(config)
-        except NotifyError as error:
-            raise click.ClickException(str(error)) from None
-        if run is not None:
-            for line in describe(run):
-                click.echo(line)
+        failed = run_once(found.jobs)
+        if failed:
+            raise click.ClickException("; ".join(f"the {name} job failed: {describe_error(error)}"
+                                                  for name, error in failed))
         return
     stop = threading.Event()
-    seconds = interval or float(config.get("WORKER_INTERVAL", DEFAULT_INTERVAL))
-    click.echo(f"Worker running every {seconds:g} s (stop with Ctrl+C).", err=True)
-    try:
-        loop(job, seconds, stop)
-    except KeyboardInterrupt:
-        stop.set()
+    stop_on_signals(stop, lambda line: click.echo(line, err=True))
+    click.echo(f"Worker running: {', '.join(job.name for job in found.jobs)} (stop with Ctrl+C).", err=True)
+    wait_for(start(found.jobs, stop))

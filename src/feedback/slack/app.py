@@ -5,7 +5,7 @@ verifies each request's signature; every listener then only stores the request
 (feedback.slack.pending: one INSERT, committed) and acknowledges, in the request's own thread
 (process_before_response=True: there is nothing left to do after the acknowledgement). No
 Slack method is called while acknowledging, not even auth.test. The
-answers are worked out and sent by `feedback slack worker` (feedback.slack.worker), in
+answers are worked out and sent by `feedback worker` (feedback.slack.worker), in
 processes of their own, so no answer ever holds up an acknowledgement: Slack allows three
 seconds for it.
 

@@ -1,10 +1,10 @@
 """`feedback digest`, `feedback slack send-alerts` and `feedback slack worker`: thin callers.
 
 Register with `app.cli.add_command(digest_command)` and `app.cli.add_command(slack_group)`.
-slack-sdk is imported only when something is posted. The digest and the alerts are meant for
-cron or a systemd timer (docs/slack.md): the digest weekly, the alerts every minute; the worker
-runs all the time, beside gunicorn, and answers /feedback. Their own output is for operators,
-in English.
+slack-sdk is imported only when something is posted. The digest is meant for cron or a systemd
+timer (docs/slack.md), weekly. `feedback worker` (feedback.jobs) sends the alerts and answers
+/feedback all the time, beside gunicorn; `send-alerts` and `slack worker` do one of its jobs
+alone, by hand or for a test. Their own output is for operators, in English.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
+from .. import jobs
 from ..clock import utcnow
 from ..i18n import format_day
 from ..results import PeriodError, parse_period
@@ -126,7 +127,7 @@ def digest_command(period_text: str, channel: str | None, language: str | None, 
 @click.option("--limit", type=click.IntRange(1, 1000), default=100, show_default=True,
               help="Send at most this many alerts in one run.")
 def send_alerts_command(max_attempts: int, limit: int) -> None:
-    """Post the alerts waiting in the outbox to SLACK_DIGEST_CHANNEL (run it every minute)."""
+    """Post the alerts waiting in the outbox to SLACK_DIGEST_CHANNEL (`feedback worker` does it too)."""
     from .posting import Poster, client_from_config
 
     config = current_app.config
@@ -134,11 +135,9 @@ def send_alerts_command(max_attempts: int, limit: int) -> None:
     channel = config.get("SLACK_DIGEST_CHANNEL")
     if not channel:
         raise click.UsageError("SLACK_DIGEST_CHANNEL is empty: alerts go to the team channel it names.")
-    language = _configured_language(config)
-    database = current_app.extensions["database"]
+    _configured_language(config)
     poster = Poster(client_from_config(config))
-    report = alerts.send_alerts(database.session, poster, channel, language, config["PUBLIC_BASE_URL"],
-                                max_attempts=max_attempts, limit=limit)
+    report = jobs.send_alerts(current_app._get_current_object(), poster, max_attempts=max_attempts, limit=limit)
     click.echo(f"Sent {len(report.sent)} alert{'' if len(report.sent) == 1 else 's'}.")
     if report.found:
         click.echo(f"Found {_ids(report.found)} in {channel} already (an earlier run lost Slack's reply): "
@@ -170,6 +169,7 @@ def _ids(ids: list[int]) -> str:
 def worker_command(threads: int, poll: float, once: bool) -> None:
     """Answer /feedback, the share button and the App Home: the requests the web process queued.
 
+    `feedback worker` does this too, beside its other jobs; this runs the Slack requests alone.
     Runs until stopped (SIGTERM or Ctrl+C: each request being answered is finished first).
     Any number may run, on any machines, against PostgreSQL (on SQLite one is enough): none
     takes a request another has claimed.

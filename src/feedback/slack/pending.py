@@ -2,15 +2,16 @@
 
 Slack wants its acknowledgement within three seconds; an answer (a digest, a questionnaire's
 figures) takes a tenth of a second of CPU or more. So the web process only stores the request
-(`enqueue`, one INSERT, committed before the 200 goes back) and `feedback slack worker`
-answers it, in processes of its own.
+(`enqueue`, one INSERT, committed before the 200 goes back) and `feedback worker` answers
+it, in processes of its own.
 
 A worker `claim`s the oldest request that is due: one UPDATE that adds an attempt and leases
 the request to it until `next_attempt_at` (PostgreSQL: the candidate row is locked with
 FOR UPDATE SKIP LOCKED, so workers never wait for each other nor take the same request; SQLite
 runs one writer at a time). The claim is committed before the answer is worked out, so nothing
 is locked while Slack answers, and a worker that dies leaves its request to be claimed again
-when the lease ends. Then `finish` (answered, or failed: the sorry text sent), `retry_later`
+when the lease ends (a shared answer excepted: one whose worker died mid-post may be in the
+channel, and is given up rather than shared twice; see `mark_sharing`). Then `finish` (answered, or failed: the sorry text sent), `retry_later`
 (the post failed: 1, 2, 4 ... seconds, a minute at most) or, once Slack's response URL has
 expired (30 minutes), `finish` as given up.
 
@@ -37,6 +38,9 @@ KINDS = (COMMAND, SHARE, HOME)
 ANSWERED = "answered"
 FAILED = "failed"  # the answer could not be worked out; the person was told so
 GIVEN_UP = "given_up"  # not delivered: the response URL expired, or Slack refused it for good
+# Left in last_error while a shared answer is being posted: a worker that finds it there when it
+# claims the request knows the last one stopped mid-post, so the answer may be in the channel.
+SHARING = "a worker stopped while sharing it"
 
 LIFETIME = timedelta(minutes=30)  # a response URL's life (Slack: 30 minutes, 5 uses)
 LEASE = timedelta(minutes=2)  # a claimed request is left to its worker this long
@@ -56,6 +60,7 @@ class Claimed:
     created_at: datetime
     expires_at: datetime
     attempts: int  # this one included
+    last_error: str | None = None  # what the attempt before this one left
 
 
 def enqueue(session: Session, kind: str, user_id: str, now: datetime, *, text: str = "",
@@ -91,13 +96,19 @@ def claim(session: Session, now: datetime, lease: timedelta = LEASE) -> Claimed 
         .values(attempts=SlackRequest.attempts + 1, next_attempt_at=now + lease)
         .returning(SlackRequest.id, SlackRequest.kind, SlackRequest.user_id, SlackRequest.text,
                    SlackRequest.response_url, SlackRequest.created_at, SlackRequest.expires_at,
-                   SlackRequest.attempts)
+                   SlackRequest.attempts, SlackRequest.last_error)
         .execution_options(synchronize_session=False)
     ).first()
     if row is None:
         return None
     return Claimed(row.id, row.kind, row.user_id, row.text, row.response_url, as_utc(row.created_at),
-                   as_utc(row.expires_at), row.attempts)
+                   as_utc(row.expires_at), row.attempts, row.last_error)
+
+
+def mark_sharing(session: Session, request_id: int) -> None:
+    """Say, before a shared answer is posted, that it is being posted (see SHARING)."""
+    session.execute(update(SlackRequest).where(SlackRequest.id == request_id)
+                    .values(last_error=SHARING).execution_options(synchronize_session=False))
 
 
 def finish(session: Session, request_id: int, now: datetime, outcome: str, error: str | None = None) -> None:

@@ -1,4 +1,5 @@
-"""`feedback slack worker`: answer the Slack requests the web process acknowledged and queued.
+"""Answer the Slack requests the web process acknowledged and queued (`feedback worker`'s
+slack-requests job, feedback.jobs; `feedback slack worker` runs it alone).
 
 The web process stores each request (feedback.slack.pending) and acknowledges at once; this
 worker, in processes of its own, claims the requests one at a time, works each answer out with
@@ -10,7 +11,8 @@ A post that fails is tried again after 1, 2, 4 ... seconds (a minute at most; lo
 says so with Retry-After) until the response URL expires, 30 minutes after the request: then
 the worker gives up and logs an error. A refusal no retry can mend (Slack's 4xx: the URL used
 up or expired, the payload refused) is given up at once; so is a shared answer whose reply was
-lost (it may be in the channel, and everyone would see it twice). An answer that cannot be
+lost, or whose worker stopped mid-post (it may be in the channel, and everyone would see it
+twice). An answer that cannot be
 worked out is not retried: the person gets the sorry text, as before.
 
 The person's language comes from their Slack locale (users.info, asked once an hour a user at
@@ -173,6 +175,10 @@ class Worker:
         if self.now() >= request.expires_at:
             self._give_up(request, "the response URL expired before the answer was sent", about)
             return
+        if request.kind == pending.SHARE and request.last_error == pending.SHARING:
+            # Everyone in the channel would see it twice: the person can press Share again.
+            self._give_up(request, f"{pending.SHARING}; it may be in the channel already, so not sent again", about)
+            return
         try:
             outcome = self.deliver(request)
         except NotDelivered as failure:
@@ -211,6 +217,8 @@ class Worker:
                 message, request.text, language), response_type="ephemeral")
         if request.kind == pending.SHARE:
             text, language = commands.read_share_value(request.text)
+            with self.database.session() as session:
+                pending.mark_sharing(session, request.id)
             outcome = self._respond(request, language, lambda message: commands.shared_by(
                 message, request.user_id, language), text=text, response_type="in_channel",
                 replace_original=False)

@@ -6,7 +6,7 @@ went out: nobody waits for it. At most one batch at a time in a process, and one
 COUNTS_CATCH_UP_SECONDS, so under load each batch takes many responses at once; when it is
 quiet a response is counted within moments. A process that finds another's batch under way
 leaves the responses to it rather than wait. Nothing depends on it running: results count
-responses still waiting from the raw tables, and `feedback counts catch-up` counts them too.
+responses still waiting from the raw tables, and `feedback worker` counts any left.
 """
 
 from __future__ import annotations
