@@ -1,4 +1,9 @@
-"""The database engine and sessions, usable with or without Flask."""
+"""The database engine and sessions, usable with or without Flask.
+
+SQLite writers take turns (WriterTurn, and machine_turn for counting batches) rather than
+rely on WAL and busy_timeout alone, because without the turns submissions throughput measured
+clearly lower (bench/results.md, "WAL and busy_timeout alone vs writer turns").
+"""
 
 from __future__ import annotations
 
