@@ -11,11 +11,11 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
-from . import get_db, kiosk
-from .cli_lookup import find_inspection
-from .clock import utcnow
-from .i18n import format_day
-from .models import Device, Inspection
+from .. import get_db, kiosk
+from ..clock import utcnow
+from ..i18n import format_day
+from ..models import Device, Inspection
+from .common import find_inspection
 
 kiosk_group = AppGroup("kiosk", help="Kiosk tablets: enrol, list, revoke.")
 

@@ -11,23 +11,23 @@ from flask.cli import AppGroup, with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from . import audit, get_db, questionnaires
-from .cli_lookup import find_inspection
-from .clock import utcnow
-from .i18n import format_day
-from .invitation_emails import EmailSettings
-from .invitations import (
+from .. import audit, get_db, questionnaires
+from ..clock import utcnow
+from ..i18n import format_day
+from ..invitation_emails import EmailSettings
+from ..invitations import (
     InvitationError,
     audience_problem,
     default_language,
     invitable_questionnaires,
 )
-from .models import Invitation
-from .notify import NotifyError, NotifyNotConfigured, NotifySender, is_configured
-from .operations import invitations_sending as sending
-from .operations.recipients import check_rows, pasted_rows, uploaded_rows
-from .operations.tracking import invitations_page, summary
-from .questionnaire_store import questionnaire_row
+from ..models import Invitation
+from ..notify import NotifyError, NotifyNotConfigured, NotifySender, is_configured
+from ..operations import invitations_sending as sending
+from ..operations.recipients import check_rows, pasted_rows, uploaded_rows
+from ..operations.tracking import invitations_page, summary
+from ..questionnaire_store import questionnaire_row
+from .common import find_inspection
 
 invitations_group = AppGroup("invitations", help="List, resend, withdraw and extend invitations.")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from sqlalchemy import select
 
-from .models import Inspection
+from ..models import Inspection
 
 
 def find_inspection(session, reference: str) -> Inspection:

@@ -18,7 +18,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
 from .. import questionnaires
-from . import (
+from ..results import (
     Breakdown,
     FilterError,
     Filters,
@@ -29,7 +29,7 @@ from . import (
     parse_period,
     questionnaire_results,
 )
-from .suppression import Viewer
+from ..results.suppression import Viewer
 
 
 def _word(code: str) -> str:

@@ -9,13 +9,13 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup, with_appcontext
 
-from . import audit, get_db
-from .operations import InputProblems, programme_import
-from .operations import audit_log as audit_log_ops
-from .operations import inspections as inspection_ops
-from .operations import organisations as organisation_ops
-from .operations.spreadsheet_files import FileProblem
-from .spreadsheets import csv_rows
+from .. import audit, get_db
+from ..operations import InputProblems, programme_import
+from ..operations import audit_log as audit_log_ops
+from ..operations import inspections as inspection_ops
+from ..operations import organisations as organisation_ops
+from ..operations.spreadsheet_files import FileProblem
+from ..spreadsheets import csv_rows
 
 organisations_group = AppGroup("organisations", help="Organisations inspected.")
 inspections_group = AppGroup("inspections", help="Inspections.")

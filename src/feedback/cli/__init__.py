@@ -14,46 +14,46 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from . import audit, get_db, questionnaires, staff
-from .api_cli import api_tokens_group
-from .cli_lookup import find_inspection
-from .clock import utcnow
-from .collection_cli import (
-    invitations_group,
-    invite_recipients,
-    outcome_line,
-    tracking_command,
-)
-from .config import PROJECT_ROOT
-from .config_cli import check_config
-from .counting_cli import counts_group
-from .demo.load import is_loaded, load_catalogue
-from .demo.returns import load_demo_returns
-from .export_cli import export_command
-from .i18n import format_day
-from .invitation_emails import (
+from .. import audit, get_db, questionnaires, staff
+from ..clock import utcnow
+from ..config import PROJECT_ROOT
+from ..demo.load import is_loaded, load_catalogue
+from ..demo.returns import load_demo_returns
+from ..i18n import format_day
+from ..invitation_emails import (
     EmailSettings,
     due_reminders,
     format_expiry,
     send_reminders,
 )
-from .invitations import InvitationError, create_invitation, default_language
-from .kiosk_cli import kiosk_group
-from .migrations import alembic_config
-from .models import StaffUser
-from .notify import NotifyNotConfigured, NotifySender, is_configured
-from .operations.invitations_sending import NOT_CONFIRMED, REFUSED, deliver
-from .operations_cli import (
+from ..invitations import InvitationError, create_invitation, default_language
+from ..migrations import alembic_config
+from ..models import StaffUser
+from ..notify import NotifyNotConfigured, NotifySender, is_configured
+from ..operations.invitations_sending import NOT_CONFIRMED, REFUSED, deliver
+from ..worker import worker_command
+from .api_tokens import api_tokens_group
+from .check_config import check_config
+from .common import find_inspection
+from .counts import counts_group
+from .export import export_command
+from .invitations import (
+    invitations_group,
+    invite_recipients,
+    outcome_line,
+    tracking_command,
+)
+from .kiosk import kiosk_group
+from .organisations import (
     audit_command,
     inspections_group,
     organisations_group,
     programme_group,
 )
-from .purge_cli import purge_command
-from .results.cli import results_command
-from .slack.cli import digest_command, slack_group
-from .staff_cli import users_group
-from .worker import worker_command
+from .purge import purge_command
+from .results import results_command
+from .slack import digest_command, slack_group
+from .users import users_group
 
 db_group = AppGroup("db", help="Create or migrate the database.")
 translate_group = AppGroup("translate", help="Extract, update and compile translations.")
@@ -341,7 +341,7 @@ def register_commands(app: Flask) -> None:
 
 
 def main() -> None:
-    from . import create_app
+    from .. import create_app
 
     group = FlaskGroup(create_app=create_app, help="Feedback on HM Inspectorate of Probation inspections.")
     # Checked before the application is built, so it still answers when the service refuses to start.
