@@ -1,4 +1,4 @@
-"""`feedback worker`: the one long-running worker for scheduled work.
+"""The one long-running worker for scheduled work (started by `feedback worker`).
 
 Every WORKER_INTERVAL seconds (30 by default) it runs what is due: emails scheduled for an
 inspection's publication date, settling emails whose outcome was unknown, and the one reminder
@@ -13,14 +13,10 @@ import threading
 from collections.abc import Mapping
 from typing import Any, Callable
 
-import click
-from flask import current_app
-from flask.cli import with_appcontext
-
 from . import get_db
 from .clock import utcnow
 from .invitation_emails import EmailSettings
-from .notify import NotifyError, NotifySender, is_configured
+from .notify import NotifySender, is_configured
 from .operations.invitations_sending import DueRun, send_due
 
 logger = logging.getLogger("feedback.worker")
@@ -58,44 +54,3 @@ def loop(job: Callable[[], Any], interval: float, stop: threading.Event) -> None
         except Exception:  # the next round tries again; the error is in the log
             logger.exception("scheduled jobs failed")
         stop.wait(interval)
-
-
-@click.command("worker")
-@with_appcontext
-@click.option("--once", is_flag=True, help="Run what is due once and exit (for tests and cron).")
-@click.option("--interval", type=float, default=None, help="Seconds between rounds (default 30).")
-def worker_command(once: bool, interval: float | None) -> None:
-    """Send scheduled invitations and reminders, and settle unconfirmed emails, as they fall due."""
-    config = current_app.config
-    if not is_configured(config):
-        click.echo("GOV.UK Notify is not configured (NOTIFY_API_KEY is empty): no emails to send.", err=True)
-        if once:
-            return
-    app = current_app._get_current_object()
-
-    def job() -> None:
-        with app.app_context():
-            run = run_due_jobs(app.config)
-        if run is not None:
-            for line in describe(run):
-                logger.info(line)
-                if once:
-                    click.echo(line)
-
-    if once:
-        try:
-            with app.app_context():
-                run = run_due_jobs(config)
-        except NotifyError as error:
-            raise click.ClickException(str(error)) from None
-        if run is not None:
-            for line in describe(run):
-                click.echo(line)
-        return
-    stop = threading.Event()
-    seconds = interval or float(config.get("WORKER_INTERVAL", DEFAULT_INTERVAL))
-    click.echo(f"Worker running every {seconds:g} s (stop with Ctrl+C).", err=True)
-    try:
-        loop(job, seconds, stop)
-    except KeyboardInterrupt:
-        stop.set()

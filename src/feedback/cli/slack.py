@@ -1,6 +1,5 @@
-"""`feedback digest`, `feedback slack send-alerts` and `feedback slack worker`: thin callers.
+"""`feedback digest`, `feedback slack send-alerts` and `feedback slack worker`: thin callers of feedback.slack.
 
-Register with `app.cli.add_command(digest_command)` and `app.cli.add_command(slack_group)`.
 slack-sdk is imported only when something is posted. The digest and the alerts are meant for
 cron or a systemd timer (docs/slack.md): the digest weekly, the alerts every minute; the worker
 runs all the time, beside gunicorn, and answers /feedback. Their own output is for operators,

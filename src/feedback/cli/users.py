@@ -35,12 +35,8 @@ def add_user(email: str, role: str, password_stdin: bool) -> None:
 @users_group.command("list")
 def list_users() -> None:
     """List staff accounts."""
-    from sqlalchemy import select
-
-    from ..models import StaffUser
-
     with get_db().session() as session:
-        for user in session.scalars(select(StaffUser).order_by(StaffUser.email)):
+        for user in staff.list_users(session):
             state = "disabled" if user.disabled_at else "active"
             click.echo(f"{user.email}\t{user.role}\t{state}")
 

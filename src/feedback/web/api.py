@@ -14,10 +14,10 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from .. import api_tokens, db_session, throttle
-from ..cli.results import find_results, results_json
 from ..clock import utcnow
 from ..extensions import csrf
 from ..results import FilterError, PeriodError
+from ..results.lookup import find_results, results_json
 from .exports import FILTER_PARAMS, query_filters
 from .openapi import openapi_document
 from .rate_limits import limited

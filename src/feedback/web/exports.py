@@ -8,10 +8,10 @@ from flask import Blueprint, Response, abort, request, stream_with_context
 from werkzeug.datastructures import MultiDict
 
 from .. import db_session, exports, get_db, questionnaires
-from ..cli.results import find_results, parse_equality, read_filters
 from ..clock import utcnow
 from ..questionnaires import QuestionnaireDefinition
 from ..results import FilterError, Filters, PeriodError
+from ..results.lookup import find_results, parse_equality, read_filters
 from ..results.query import load_scope
 from ..roles import EXPORT_RESPONSES, VIEW_RESULTS
 from ..spreadsheets import csv_rows, ods_chunks, ods_file
