@@ -22,19 +22,21 @@ def source_files() -> list[Path]:
 
 def imported_modules(path: Path) -> set[str]:
     """Every module `path` imports, at any depth, relative imports resolved to absolute names."""
-    package = module_name(path).split(".")
-    if path.name != "__init__.py":
-        package = package[:-1]
+    return imports_of(path.read_text(encoding="utf-8"), module_name(path), path.name == "__init__.py")
+
+
+def imports_of(source: str, module: str, is_package: bool) -> set[str]:
+    package = module.split(".") if is_package else module.split(".")[:-1]
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             base = package[: len(package) - node.level + 1] if node.level else []
-            module = ".".join(base + ([node.module] if node.module else []))
-            found.add(module)
+            imported = ".".join(base + ([node.module] if node.module else []))
+            found.add(imported)
             # `from . import cli` imports the module feedback.cli.
-            found.update(f"{module}.{alias.name}" for alias in node.names)
+            found.update(f"{imported}.{alias.name}" for alias in node.names)
     return found
 
 
@@ -101,6 +103,11 @@ def test_no_domain_module_imports_a_command_module():
 
 
 def test_the_import_reader_resolves_relative_imports():
-    """The checks above rest on it: `from ..cli import x` in web/ is feedback.cli."""
+    """The checks above rest on it: `from ..cli.kiosk import x` in web/kiosk.py is feedback.cli."""
     assert module_name(PACKAGE / "web" / "kiosk.py") == "feedback.web.kiosk"
     assert module_name(PACKAGE / "web" / "__init__.py") == "feedback.web"
+    inside = "def f():\n    from ..cli.kiosk import qr_code\n"
+    assert "feedback.cli.kiosk" in imports_of(inside, "feedback.web.kiosk", is_package=False)
+    assert "feedback.cli" in imports_of("from .. import cli\n", "feedback.web.kiosk", is_package=False)
+    assert "feedback.cli" in imports_of("from ..cli import main\n", "feedback.web", is_package=True)
+    assert "feedback.slack.alerts" in imports_of("from .slack import alerts\n", "feedback.responses", False)
