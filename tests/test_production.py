@@ -51,7 +51,7 @@ def test_production_refuses_to_start_when_unsafe(overrides, problem):
 
 def test_check_config_says_what_is_wrong_without_starting_the_service(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "FEEDBACK_ENV": "production", "SECRET_KEY": "short", "HOME": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-m", "feedback.cli_main", "check-config"], env=env,
+    result = subprocess.run([sys.executable, "-m", "feedback.cli", "check-config"], env=env,
                             capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 1
     assert "Problem: SECRET_KEY" in result.stderr

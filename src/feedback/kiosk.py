@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+import segno
 from sqlalchemy import Engine, bindparam, func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -65,6 +66,12 @@ class NewEnrolment:
 
 def enrolment_path(token: str) -> str:
     return f"/kiosk/enrol/{token}"
+
+
+def qr_code(link: str) -> segno.QRCode:
+    """Return the QR code of an enrolment link, for the screen, a terminal or a print-out."""
+    # Medium error correction survives a smudged or creased print-out.
+    return segno.make(link, error="m", micro=False)
 
 
 def new_pin() -> str:

@@ -79,6 +79,11 @@ def find_user(session: Session, email: str) -> StaffUser | None:
     ).scalar_one_or_none()
 
 
+def list_users(session: Session) -> list[StaffUser]:
+    """Every staff account, by email."""
+    return list(session.scalars(select(StaffUser).order_by(StaffUser.email)))
+
+
 def sign_in(
     session: Session,
     email: str,

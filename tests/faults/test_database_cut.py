@@ -99,7 +99,7 @@ def test_the_slack_worker_with_its_database_cut_says_so_in_a_line_and_exits_non_
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_", "FEEDBACK_"))}
     env.update(DATABASE_URL=through(database_url, proxy), SECRET_KEY="test-secret-key",
                SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET="secret", RATELIMIT_STORAGE_URI="memory://")
-    done = subprocess.run([sys.executable, "-m", "feedback.cli_main", "slack", "worker", "--once"],
+    done = subprocess.run([sys.executable, "-m", "feedback.cli", "slack", "worker", "--once"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr

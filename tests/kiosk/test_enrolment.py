@@ -217,7 +217,7 @@ def test_kiosk_enrol_saves_the_tablet_before_it_prints_the_link(runner, db, monk
     """Output cut short after the link (`| head -1`) still leaves a link that works."""
     import click
 
-    from feedback import kiosk_cli
+    from feedback.cli import kiosk as kiosk_commands
 
     printed = []
 
@@ -227,10 +227,10 @@ def test_kiosk_enrol_saves_the_tablet_before_it_prints_the_link(runner, db, monk
         db.expire_all()
         printed.append((message, db.execute(select(Device)).scalars().all()))
 
-    monkeypatch.setattr(kiosk_cli.click, "echo", echo_then_pipe_closes)
+    monkeypatch.setattr(kiosk_commands.click, "echo", echo_then_pipe_closes)
     result = runner.invoke(args=["kiosk", "enrol", "--questionnaire", "young-people", "--site", "Cardiff YOT"])
     assert isinstance(result.exception, BrokenPipeError)
-    monkeypatch.setattr(kiosk_cli.click, "echo", click.echo)
+    monkeypatch.setattr(kiosk_commands.click, "echo", click.echo)
     [(link, devices_when_printed)] = printed
     assert "/kiosk/enrol/" in link
     assert [d.enrolment_hash for d in devices_when_printed] == [hash_token(link.rsplit("/", 1)[1])]

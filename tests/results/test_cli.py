@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from feedback.results.cli import results_command
+from feedback.cli.results import results_command
 
 
 @pytest.fixture

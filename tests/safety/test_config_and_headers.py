@@ -29,7 +29,7 @@ def test_check_config_says_rate_limiting_is_off(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "FEEDBACK_ENV": "production", "SECRET_KEY": "s" * 40,
            "DATABASE_URL": "postgresql://db/feedback", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
            "PUBLIC_BASE_URL": "https://feedback.example", "RATELIMIT_ENABLED": "false"}
-    result = subprocess.run([sys.executable, "-m", "feedback.cli_main", "check-config"], env=env,
+    result = subprocess.run([sys.executable, "-m", "feedback.cli", "check-config"], env=env,
                             capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [

@@ -144,7 +144,7 @@ def test_the_digest_command_exits_non_zero_without_a_traceback(database_url, dem
     env.update(DATABASE_URL=database_url, SECRET_KEY="test-secret-key", SLACK_BOT_TOKEN=BOT_TOKEN,
                SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_DIGEST_CHANNEL=CHANNEL, SLACK_API_URL=slack.api_url,
                RATELIMIT_STORAGE_URI="memory://")
-    command = [sys.executable, "-m", "feedback.cli_main", "digest", "--period", PERIOD]
+    command = [sys.executable, "-m", "feedback.cli", "digest", "--period", PERIOD]
     first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert first.returncode == 1, first.stderr
     assert "Traceback" not in first.stderr

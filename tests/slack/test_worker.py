@@ -293,7 +293,7 @@ def test_a_queued_command_survives_a_restart(slack, database_url, demo_returns, 
                SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_DIGEST_CHANNEL=CHANNEL,
                SLACK_API_URL=slack.api_url, RATELIMIT_STORAGE_URI="memory://",
                SLACK_RESPONSE_URL_PREFIXES=slack.base_url + "/")
-    done = subprocess.run([sys.executable, "-m", "feedback.cli_main", "slack", "worker", "--once"],
+    done = subprocess.run([sys.executable, "-m", "feedback.cli", "slack", "worker", "--once"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     [reply] = answers(slack, "restart")

@@ -195,7 +195,7 @@ def test_feedback_worker_does_every_job_and_stops_cleanly_on_sigterm(app, client
                SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_DIGEST_CHANNEL=CHANNEL,
                SLACK_API_URL=slack.api_url, RATELIMIT_STORAGE_URI="memory://",
                SLACK_RESPONSE_URL_PREFIXES=slack.base_url + "/")
-    worker = subprocess.Popen([sys.executable, "-m", "feedback.cli_main", "worker"], cwd=ROOT, env=env,
+    worker = subprocess.Popen([sys.executable, "-m", "feedback.cli", "worker"], cwd=ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         slack.wait_for("response_url", timeout=120)  # a loaded machine takes a while to start Python

@@ -143,6 +143,13 @@ def find_inspection(session: Session, code: str) -> Inspection | None:
     return session.scalars(select(Inspection).where(Inspection.code == code.strip().lower())).first()
 
 
+def inspection_by_reference(session: Session, reference: str) -> Inspection | None:
+    """Find an inspection by its id (all digits) or its exact code, as the commands take them."""
+    return session.execute(select(Inspection).where(
+        Inspection.id == int(reference) if reference.isdigit() else Inspection.code == reference
+    )).scalar_one_or_none()
+
+
 def business_years(session: Session) -> list[int]:
     """The business years that have inspections, latest first, and this one."""
     first, last = session.execute(select(func.min(Inspection.fieldwork_start), func.max(Inspection.fieldwork_start))).one()

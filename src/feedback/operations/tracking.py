@@ -130,3 +130,51 @@ def mark_started(session: Session, invitation: Invitation, now: datetime) -> Non
         invitation.opened_at = now
     if invitation.started_at is None:
         invitation.started_at = now
+
+
+def state_word(invitation: Invitation) -> str:
+    """Say in a word or two, in English, where an invitation stands, for operators."""
+    if invitation.revoked_at is not None:
+        return "withdrawn"
+    if invitation.closed_at is not None:
+        return "closed"
+    return (invitation.email_status or "not emailed").replace("_", " ")
+
+
+def matching_invitations(session: Session, inspection: Inspection, questionnaire_code: str,
+                         invitation_id: int | None = None, email: str | None = None) -> list[Invitation]:
+    """An inspection's questionnaire's invitations, oldest first, narrowed to one id or email if given."""
+    query = select(Invitation).where(
+        Invitation.inspection_id == inspection.id,
+        Invitation.questionnaire_id == questionnaire_row(session, questionnaire_code).id,
+    )
+    if invitation_id is not None:
+        query = query.where(Invitation.id == invitation_id)
+    if email is not None:
+        query = query.where(Invitation.email == email.strip())
+    return list(session.scalars(query.order_by(Invitation.id)))
+
+
+def tracking_report(session: Session, inspection: Inspection, code: str) -> dict:
+    """The tracking figures and named invitations as plain data (`feedback tracking --json`)."""
+    figures = summary(session, inspection, code)
+    rate = figures.rate
+    named = invitations_page(session, inspection, code, "single", size=10_000)
+    return {
+        "inspection": inspection.code, "questionnaire": code,
+        "invited": figures.invited, "scheduled": figures.scheduled, "sending": figures.sending,
+        "delivered": figures.delivered, "failed": figures.failed, "not_confirmed": figures.not_confirmed,
+        "opened": figures.opened, "started": figures.started,
+        "completed": None if rate.suppressed else figures.completed,
+        "response_rate": None if rate.suppressed else rate.percent,
+        "suppressed": rate.suppressed, "withdrawn": figures.revoked,
+        "shared_links": figures.shared_links,
+        "shared_responses": None if figures.shared_suppressed else figures.shared_responses,
+        "closed_at": figures.closed_at.isoformat() if figures.closed_at else None,
+        "invitations": [
+            {"id": i.id, "name": i.recipient_name, "email": i.email, "language": i.language,
+             "state": state_word(i), "reason": i.email_error, "reference": i.notify_reference,
+             "opened": i.opened_at is not None, "started": i.started_at is not None,
+             "completed": i.used_at is not None} for i in named
+        ] if not rate.suppressed else [],
+    }

@@ -17,7 +17,7 @@ from .. import api_tokens, db_session, throttle
 from ..clock import utcnow
 from ..extensions import csrf
 from ..results import FilterError, PeriodError
-from ..results.cli import find_results, results_json
+from ..results.lookup import find_results, results_json
 from .exports import FILTER_PARAMS, query_filters
 from .openapi import openapi_document
 from .rate_limits import limited

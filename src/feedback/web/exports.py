@@ -11,7 +11,7 @@ from .. import db_session, exports, get_db, questionnaires
 from ..clock import utcnow
 from ..questionnaires import QuestionnaireDefinition
 from ..results import FilterError, Filters, PeriodError
-from ..results.cli import find_results, parse_equality, read_filters
+from ..results.lookup import find_results, parse_equality, read_filters
 from ..results.query import load_scope
 from ..roles import EXPORT_RESPONSES, VIEW_RESULTS
 from ..spreadsheets import csv_rows, ods_chunks, ods_file

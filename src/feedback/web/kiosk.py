@@ -559,9 +559,7 @@ def inspection_choices() -> list[Inspection]:
 
 
 def enrolment_qr(link: str) -> str:
-    from ..kiosk_cli import qr_code
-
-    return qr_code(link).svg_data_uri(scale=6, border=4)
+    return kiosk.qr_code(link).svg_data_uri(scale=6, border=4)
 
 
 @staff_bp.route("/")

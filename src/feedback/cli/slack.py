@@ -1,6 +1,5 @@
-"""`feedback digest`, `feedback slack send-alerts` and `feedback slack worker`: thin callers.
+"""`feedback digest`, `feedback slack send-alerts` and `feedback slack worker`: thin callers of feedback.slack.
 
-Register with `app.cli.add_command(digest_command)` and `app.cli.add_command(slack_group)`.
 slack-sdk is imported only when something is posted. The digest is meant for cron or a systemd
 timer (docs/slack.md), weekly. `feedback worker` (feedback.jobs) sends the alerts and answers
 /feedback all the time, beside gunicorn; `send-alerts` and `slack worker` do one of its jobs
@@ -19,7 +18,7 @@ from .. import jobs
 from ..clock import utcnow
 from ..i18n import format_day
 from ..results import PeriodError, parse_period
-from . import alerts, digest
+from ..slack import alerts, digest
 
 LANGUAGE_NAMES = {"en": "English", "cy": "Welsh"}
 DIGEST_LANGUAGES = ("en", "cy", "both")
@@ -79,7 +78,7 @@ def digest_command(period_text: str, channel: str | None, language: str | None, 
         click.echo(f"Dry run: nothing posted ({period.label}, {', '.join(languages)}).", err=True)
         return
 
-    from .posting import OutcomeUnknown, Poster, SlackPostError, client_from_config
+    from ..slack.posting import OutcomeUnknown, Poster, SlackPostError, client_from_config
 
     _require_slack(config, "the digest cannot be posted (try --dry-run)")
     if not channel:
@@ -128,7 +127,7 @@ def digest_command(period_text: str, channel: str | None, language: str | None, 
               help="Send at most this many alerts in one run.")
 def send_alerts_command(max_attempts: int, limit: int) -> None:
     """Post the alerts waiting in the outbox to SLACK_DIGEST_CHANNEL (`feedback worker` does it too)."""
-    from .posting import Poster, client_from_config
+    from ..slack.posting import Poster, client_from_config
 
     config = current_app.config
     _require_slack(config, "alerts stay in the outbox until it is")
@@ -177,7 +176,7 @@ def worker_command(threads: int, poll: float, once: bool) -> None:
     import signal
     import threading
 
-    from .worker import Worker, run_threads
+    from ..slack.worker import Worker, run_threads
 
     if not (current_app.config.get("SLACK_BOT_TOKEN") and current_app.config.get("SLACK_SIGNING_SECRET")):
         click.echo("Slack is not configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET): no Slack worker needed.", err=True)

@@ -1,33 +1,28 @@
-"""`feedback invitations ...` and `feedback tracking`: the command line's equal of the collection pages."""
+"""`feedback invite`, `feedback invitations ...` and `feedback reminders`: links and the emails that carry them.
+
+The command line's equal of the collection pages.
+"""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_babel import force_locale
-from sqlalchemy import select
 
-from . import audit, get_db, questionnaires
-from .cli_lookup import find_inspection
-from .clock import utcnow
-from .i18n import format_day
-from .invitation_emails import EmailSettings
-from .invitations import (
-    InvitationError,
-    audience_problem,
-    default_language,
-    invitable_questionnaires,
-)
-from .models import Invitation
-from .notify import NotifyError, NotifyNotConfigured, NotifySender, is_configured
-from .operations import invitations_sending as sending
-from .operations.recipients import check_rows, pasted_rows, uploaded_rows
-from .operations.tracking import invitations_page, summary
-from .questionnaire_store import questionnaire_row
+from .. import audit, get_db, questionnaires
+from ..clock import utcnow
+from ..i18n import format_day
+from ..invitation_emails import EmailSettings, due_reminders, format_expiry, send_reminders
+from ..invitations import InvitationError, audience_problem, create_invitation, default_language
+from ..models import Invitation
+from ..notify import NotifyError, NotifyNotConfigured, NotifySender, is_configured
+from ..operations import invitations_sending as sending
+from ..operations.recipients import check_rows, pasted_rows, uploaded_rows
+from ..operations.tracking import matching_invitations, state_word
+from .common import find_inspection
 
 invitations_group = AppGroup("invitations", help="List, resend, withdraw and extend invitations.")
 
@@ -114,15 +109,7 @@ def invite_recipients(inspection_ref: str, questionnaire_code: str, path: str, d
 def _selected(session, inspection_ref: str, questionnaire_code: str, invitation_id: int | None,
               email: str | None) -> list[Invitation]:
     inspection = find_inspection(session, inspection_ref)
-    query = select(Invitation).where(
-        Invitation.inspection_id == inspection.id,
-        Invitation.questionnaire_id == questionnaire_row(session, questionnaire_code).id,
-    )
-    if invitation_id is not None:
-        query = query.where(Invitation.id == invitation_id)
-    if email is not None:
-        query = query.where(Invitation.email == email.strip())
-    found = list(session.scalars(query.order_by(Invitation.id)))
+    found = matching_invitations(session, inspection, questionnaire_code, invitation_id, email)
     if not found:
         raise click.UsageError("no invitation matches")
     return found
@@ -158,14 +145,6 @@ def list_invitations(inspection_ref: str, questionnaire_code: str) -> None:
                 invitation.id, invitation.mode, invitation.recipient_name or "-", invitation.email or "-",
                 invitation.language, state_word(invitation), "answered" if invitation.used_at else "-",
                 invitation.expires_at.date().isoformat())))
-
-
-def state_word(invitation: Invitation) -> str:
-    if invitation.revoked_at is not None:
-        return "withdrawn"
-    if invitation.closed_at is not None:
-        return "closed"
-    return (invitation.email_status or "not emailed").replace("_", " ")
 
 
 @invitations_group.command("resend")
@@ -230,60 +209,135 @@ def close(inspection_ref, questionnaire_code) -> None:
         click.echo(f"Collection closed; {closed} link{'' if closed == 1 else 's'} stopped working.")
 
 
-def tracking_data(session, inspection, code: str) -> dict:
-    figures = summary(session, inspection, code)
-    rate = figures.rate
-    named = invitations_page(session, inspection, code, "single", size=10_000)
-    return {
-        "inspection": inspection.code, "questionnaire": code,
-        "invited": figures.invited, "scheduled": figures.scheduled, "sending": figures.sending,
-        "delivered": figures.delivered, "failed": figures.failed, "not_confirmed": figures.not_confirmed,
-        "opened": figures.opened, "started": figures.started,
-        "completed": None if rate.suppressed else figures.completed,
-        "response_rate": None if rate.suppressed else rate.percent,
-        "suppressed": rate.suppressed, "withdrawn": figures.revoked,
-        "shared_links": figures.shared_links,
-        "shared_responses": None if figures.shared_suppressed else figures.shared_responses,
-        "closed_at": figures.closed_at.isoformat() if figures.closed_at else None,
-        "invitations": [
-            {"id": i.id, "name": i.recipient_name, "email": i.email, "language": i.language,
-             "state": state_word(i), "reason": i.email_error, "reference": i.notify_reference,
-             "opened": i.opened_at is not None, "started": i.started_at is not None,
-             "completed": i.used_at is not None} for i in named
-        ] if not rate.suppressed else [],
-    }
+def invitation_link(path: str) -> str:
+    """The full link to a path, as it is printed and emailed."""
+    return current_app.config["PUBLIC_BASE_URL"] + path
 
 
-@click.command("tracking")
+@click.command("invite")
 @with_appcontext
 @click.option("--inspection", "inspection_ref", required=True, help="Inspection id or code.")
-@click.option("--questionnaire", "questionnaire_code", type=LINKED, default=None)
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-def tracking_command(inspection_ref: str, questionnaire_code: str | None, as_json: bool) -> None:
-    """Who was invited, whether the email arrived, who answered, and the response rate."""
-    with get_db().read_session() as session:
-        inspection = find_inspection(session, inspection_ref)
-        with force_locale("en_GB"):
-            covered = invitable_questionnaires(inspection)
-        codes = [questionnaire_code] if questionnaire_code else [q.code for q in covered]
-        data = [tracking_data(session, inspection, code) for code in codes]
-    if as_json:
-        click.echo(json.dumps(data if not questionnaire_code else data[0], ensure_ascii=False, indent=2))
+@click.option("--questionnaire", "questionnaire_code", required=True,
+              type=click.Choice([q.code for q in questionnaires.ALL if q.invitation_mode]))
+@click.option("--expires", "days", type=click.IntRange(1, 365), default=None, help="Days the link works for (1 to 365).")
+@click.option("--email", default=None,
+              help="Address to record with the invitation (and to send it to, with --send).")
+@click.option("--send", is_flag=True,
+              help="Email the invitation through GOV.UK Notify (to --email, else the "
+                   "organisation's contact email).")
+@click.option("--recipients", "recipients_path", default=None, metavar="FILE",
+              help="Invite named people instead: a file of lines 'Name, email, language' (or a .csv), "
+                   "one single-use link each, emailed through GOV.UK Notify.")
+@click.option("--at", "at", type=click.Choice(["now", "publication"]), default="now",
+              help="With --recipients: email now, or on the inspection's publication date (by `feedback worker`).")
+def invite(
+    inspection_ref: str, questionnaire_code: str, days: int | None, email: str | None, send: bool,
+    recipients_path: str | None, at: str,
+) -> None:
+    """Print an invitation link for an inspection's questionnaire; with --send, email it too."""
+    if recipients_path is not None:
+        invite_recipients(inspection_ref, questionnaire_code, recipients_path, days, at)
         return
-    for item in data:
-        click.echo(f"{item['questionnaire']} for {item['inspection']}"
-                   + (f" (closed {item['closed_at'][:10]})" if item["closed_at"] else ""))
-        if item["suppressed"]:
-            click.echo(f"  invited {item['invited']}; too few responses to show")
-        elif item["invited"]:
-            click.echo(f"  invited {item['invited']}; delivered {item['delivered']}; failed {item['failed']}; "
-                       f"not confirmed {item['not_confirmed']}; opened {item['opened']}; started {item['started']}; "
-                       f"completed {item['completed']} of {item['invited']} ({item['response_rate']}%)")
-        if item["shared_links"]:
-            shared = item["shared_responses"]
-            click.echo(f"  shared links {item['shared_links']}; responses "
-                       f"{'too few to show' if shared is None else shared}")
-        for row in item["invitations"]:
-            reason = f" ({row['reason']})" if row["reason"] and row["state"] != "sending" else ""
-            click.echo(f"  {row['id']}\t{row['name'] or '-'}\t{row['email']}\t{row['language']}\t"
-                       f"{row['state']}{reason}\t{'answered' if row['completed'] else ''}")
+    config = current_app.config
+    if send and not is_configured(config):
+        raise click.UsageError(
+            "GOV.UK Notify is not configured (NOTIFY_API_KEY is empty), so --send cannot "
+            "email the invitation."
+        )
+    with get_db().session() as session:
+        inspection = find_inspection(session, inspection_ref)
+        sender = None
+        if send:
+            organisation = inspection.organisation
+            email = email or (organisation.contact_email if organisation is not None else None)
+            if not email:
+                raise click.UsageError(
+                    f"--send needs --email: {inspection.code} has no contact email recorded."
+                )
+            settings = EmailSettings.from_config(config)
+            try:
+                settings.template("invitation", default_language(inspection))
+                sender = NotifySender.from_config(config)
+            except NotifyNotConfigured as error:
+                raise click.UsageError(str(error)) from None
+        try:
+            try:
+                with force_locale("en_GB"):
+                    new = create_invitation(
+                        session, inspection, questionnaire_code,
+                        days=days or config["INVITATION_DAYS"], email=email,
+                    )
+            except InvitationError as error:
+                raise click.UsageError(str(error)) from None
+            with force_locale("en_GB"):
+                expires = format_day(new.invitation.expires_at, "en")
+            click.echo(invitation_link(new.path()))
+            click.echo(
+                f"{questionnaire_code} for {inspection.display_name('en')} ({inspection.code}); "
+                f"{'single use' if new.invitation.mode == 'single' else 'shared by everyone interviewed'}; "
+                f"language {new.invitation.language}; works until {expires}.",
+                err=True,
+            )
+            if sender is None:
+                return
+            # Keep the invitation, whose link is printed above, even if Notify refuses the email.
+            session.commit()
+            outcome = sending.deliver(session, new.invitation, sender, settings, utcnow(), token=new.token)
+            audit.record(session, "invitation.send", actor=audit.COMMAND_LINE, subject=new.invitation,
+                         detail={"email": email, "reference": new.invitation.notify_reference,
+                                 "outcome": outcome.state, "reason": outcome.reason})
+            session.commit()
+            if outcome.state == sending.REFUSED:
+                raise click.ClickException(
+                    f"The invitation was not emailed. {outcome.reason} "
+                    "The link above works and can be sent by hand."
+                )
+            click.echo(outcome_line(outcome, email, new.invitation.notify_reference), err=True)
+            if outcome.state == sending.NOT_CONFIRMED:
+                raise click.ClickException("The email is not confirmed (see above).")
+        finally:
+            if sender is not None:
+                sender.close()
+
+
+@click.command("reminders")
+@with_appcontext
+@click.option("--dry-run", is_flag=True, help="List the reminders due, without sending them.")
+def reminders(dry_run: bool) -> None:
+    """Email one reminder, with a new link, for each emailed invitation about to expire.
+
+    The reminder's link replaces the one in the first email, which stops working.
+    Safe to run from cron as often as you like: each invitation has one reminder at most.
+    """
+    config = current_app.config
+    settings = EmailSettings.from_config(config)
+    now = utcnow()
+    with get_db().session() as session:
+        if dry_run:
+            due = due_reminders(session, settings, now)
+            for invitation in due:
+                click.echo(
+                    f"  invitation {invitation.id} to {invitation.email}, language "
+                    f"{invitation.language}, expires {format_expiry(invitation.expires_at, 'en', settings.timezone)}"
+                )
+            click.echo(f"{len(due)} reminder{'' if len(due) == 1 else 's'} due; none sent (dry run).")
+            return
+        if not is_configured(config):
+            raise click.UsageError(
+                "GOV.UK Notify is not configured (NOTIFY_API_KEY is empty), so reminders "
+                "cannot be sent."
+            )
+        try:
+            sender = NotifySender.from_config(config)
+        except NotifyNotConfigured as error:
+            raise click.UsageError(str(error)) from None
+        with sender:
+            run = send_reminders(session, sender, settings, now)
+    click.echo(f"Sent {len(run.sent)} reminder{'' if len(run.sent) == 1 else 's'}.")
+    for invitation_id, reason in run.failed:
+        click.echo(f"Reminder for invitation {invitation_id} not sent: {reason}", err=True)
+    if run.failed:
+        raise click.ClickException(
+            f"{len(run.failed)} reminder{'' if len(run.failed) == 1 else 's'} could not be sent; "
+            "the next run will try again."
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .config import Config
+from ..config import Config
 
 
 @click.command("check-config")

@@ -6,16 +6,15 @@ import io
 from pathlib import Path
 
 import click
-import segno
 from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
-from . import get_db, kiosk
-from .cli_lookup import find_inspection
-from .clock import utcnow
-from .i18n import format_day
-from .models import Device, Inspection
+from .. import get_db, kiosk
+from ..clock import utcnow
+from ..i18n import format_day
+from ..models import Device, Inspection
+from .common import find_inspection
 
 kiosk_group = AppGroup("kiosk", help="Kiosk tablets: enrol, list, revoke.")
 
@@ -24,15 +23,10 @@ def enrolment_link(path: str) -> str:
     return current_app.config["PUBLIC_BASE_URL"] + path
 
 
-def qr_code(link: str) -> segno.QRCode:
-    # Medium error correction survives a smudged or creased print-out.
-    return segno.make(link, error="m", micro=False)
-
-
 def qr_text(link: str) -> str:
     """Draw the link's QR code with block characters, for a terminal."""
     out = io.StringIO()
-    qr_code(link).terminal(out=out, compact=True, border=2)
+    kiosk.qr_code(link).terminal(out=out, compact=True, border=2)
     return out.getvalue()
 
 
@@ -65,7 +59,7 @@ def enrol(questionnaire_code: str, site: str, inspection_ref: str | None, days: 
         link = enrolment_link(new.path())
         if svg_path is not None:
             try:
-                qr_code(link).save(str(svg_path), kind="svg", scale=8, border=4, title="Kiosk enrolment")
+                kiosk.qr_code(link).save(str(svg_path), kind="svg", scale=8, border=4, title="Kiosk enrolment")
             except OSError as error:
                 # Nothing printed and nothing kept: the session rolls back.
                 raise click.ClickException(f"cannot write the QR code to {svg_path}: {error.strerror}; "

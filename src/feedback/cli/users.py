@@ -8,8 +8,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from . import get_db, staff
-from .models import STAFF_ROLES
+from .. import get_db, staff
+from ..models import STAFF_ROLES
 
 users_group = AppGroup("users", help="Staff accounts.")
 
@@ -35,12 +35,8 @@ def add_user(email: str, role: str, password_stdin: bool) -> None:
 @users_group.command("list")
 def list_users() -> None:
     """List staff accounts."""
-    from sqlalchemy import select
-
-    from .models import StaffUser
-
     with get_db().session() as session:
-        for user in session.scalars(select(StaffUser).order_by(StaffUser.email)):
+        for user in staff.list_users(session):
             state = "disabled" if user.disabled_at else "active"
             click.echo(f"{user.email}\t{user.role}\t{state}")
 
@@ -64,9 +60,9 @@ def invite_user(email: str, role: str, send: bool) -> None:
     """Invite a member of staff: print (or email) a set-password link that works once, for 3 days."""
     from flask import current_app
 
-    from .audit import COMMAND_LINE
-    from .notify import NotifyError, NotifySender
-    from .operations import InputProblems, staff_accounts
+    from ..audit import COMMAND_LINE
+    from ..notify import NotifyError, NotifySender
+    from ..operations import InputProblems, staff_accounts
 
     with get_db().session() as session:
         try:
@@ -91,8 +87,8 @@ def invite_user(email: str, role: str, send: bool) -> None:
 @click.argument("role", type=click.Choice(STAFF_ROLES))
 def change_role(email: str, role: str) -> None:
     """Give a member of staff another role (the last administrator keeps theirs)."""
-    from .audit import COMMAND_LINE
-    from .operations import InputProblems, staff_accounts
+    from ..audit import COMMAND_LINE
+    from ..operations import InputProblems, staff_accounts
 
     with get_db().session() as session:
         user = _user(session, email)
@@ -108,8 +104,8 @@ def change_role(email: str, role: str) -> None:
 @click.option("--undo", is_flag=True, help="Reactivate the account.")
 def deactivate_user(email: str, undo: bool) -> None:
     """Stop a member of staff signing in (signing them out everywhere), or let them again."""
-    from .audit import COMMAND_LINE
-    from .operations import InputProblems, staff_accounts
+    from ..audit import COMMAND_LINE
+    from ..operations import InputProblems, staff_accounts
 
     with get_db().session() as session:
         user = _user(session, email)
@@ -125,8 +121,8 @@ def deactivate_user(email: str, undo: bool) -> None:
 @click.argument("email")
 def reset_factors(email: str) -> None:
     """Remove a member of staff's authenticator app, security keys and recovery codes (audited)."""
-    from . import audit
-    from .identity import factors
+    from .. import audit
+    from ..identity import factors
 
     with get_db().session() as session:
         user = staff.find_user(session, email)

@@ -7,13 +7,13 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from . import exports, get_db, questionnaires, staff
-from .clock import utcnow
-from .results import FilterError, PeriodError
-from .results.cli import find_results, read_filters
-from .results.query import load_scope
-from .roles import EXPORT_RESPONSES
-from .spreadsheets import csv_rows, ods_chunks
+from .. import exports, get_db, questionnaires, staff
+from ..clock import utcnow
+from ..results import FilterError, PeriodError
+from ..results.lookup import find_results, read_filters
+from ..results.query import load_scope
+from ..roles import EXPORT_RESPONSES
+from ..spreadsheets import csv_rows, ods_chunks
 
 
 @click.command("export")

@@ -1,35 +1,20 @@
 """`feedback results`: the figures the dashboard shows, on the command line.
 
-Register with `app.cli.add_command(results_command)`. A thin caller of feedback.results: the
-JSON it prints is `QuestionnaireResults.to_dict()` (or `Breakdown.to_dict()` with --by).
-`read_filters`, `find_results` and `results_json` are the path the JSON API takes too, so
-`GET /api/v1/results` answers with the very text this command prints.
+A thin caller of feedback.results: the JSON it prints is `QuestionnaireResults.to_dict()` (or
+`Breakdown.to_dict()` with --by), written by feedback.results.lookup as the JSON API writes it.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from typing import Iterable
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy.orm import Session
 
 from .. import questionnaires
-from . import (
-    Breakdown,
-    FilterError,
-    Filters,
-    PeriodError,
-    QuestionnaireResults,
-    QuestionResult,
-    breakdown,
-    parse_period,
-    questionnaire_results,
-)
-from .suppression import Viewer
+from ..results import Breakdown, FilterError, PeriodError, QuestionnaireResults, QuestionResult
+from ..results.lookup import find_results, parse_equality, read_filters, results_json
 
 
 def _word(code: str) -> str:
@@ -82,49 +67,11 @@ def _print_results(results: QuestionnaireResults, title: str, indent: str = "") 
         click.echo(f"{indent}{question.code}  {describe(question)}")
 
 
-def parse_equality(pairs: Iterable[str]) -> tuple[tuple[str, str], ...]:
-    """Read "QUESTION=VALUE" pairs (about_gender=female); FilterError for anything else."""
-    parsed = []
-    for pair in pairs:
-        question, sep, value = pair.partition("=")
-        if not sep or not question.strip() or not value.strip():
-            raise FilterError(f"{pair!r}: write QUESTION=VALUE")
-        parsed.append((question.strip(), value.strip()))
-    return tuple(parsed)
-
-
 def _equality(pairs: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     try:
         return parse_equality(pairs)
     except FilterError as error:
         raise click.BadParameter(str(error), param_hint="--equality") from None
-
-
-def read_filters(period: str | None = None, programme: str | None = None,
-                 region: str | None = None, organisation: str | None = None,
-                 inspection: str | None = None, channel: str | None = None,
-                 language: str | None = None,
-                 equality: tuple[tuple[str, str], ...] = ()) -> Filters:
-    """Build results filters from the values people type; PeriodError or FilterError if bad."""
-    return Filters(
-        period=parse_period(period) if period else None,
-        programme=programme, region=region, organisation=organisation,
-        inspection=inspection, channel=channel, language=language,
-        equality=equality,
-    )
-
-
-def find_results(session: Session, code: str, filters: Filters, by: str | None = None,
-                 viewer: Viewer = "public") -> QuestionnaireResults | Breakdown:
-    """Return a questionnaire's results, or their breakdown `by` a grouping; FilterError if bad."""
-    if by:
-        return breakdown(session, code, by, filters, viewer=viewer)
-    return questionnaire_results(session, code, filters, viewer=viewer)
-
-
-def results_json(found: QuestionnaireResults | Breakdown) -> str:
-    """Write results as the JSON `feedback results --json` prints and the API returns."""
-    return json.dumps(found.to_dict(), ensure_ascii=False, indent=2)
 
 
 @click.command("results")
