@@ -257,6 +257,24 @@ class Answer(Base):
     response: Mapped[Response] = relationship(back_populates="answers")
 
 
+RESPONSE_STORED = "stored"  # the one kind of response event so far
+
+
+class ResponseEvent(Base):
+    """Something that happened to a response, kept until what acts on it has done so.
+
+    responses.store_response writes a "stored" row in the transaction that stores the
+    response, and knows nothing of what follows from it: feedback.slack.alerts takes the rows
+    (deletes them, in the transaction that queues any alert they call for).
+    """
+
+    __tablename__ = "response_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+
+
 STAFF_ROLES = ROLES
 
 
