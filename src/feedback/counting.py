@@ -168,10 +168,10 @@ def changing(session: Session, response_ids: Iterable[int]) -> Iterator[None]:
     (batches skip locked rows), and on SQLite the caller holds the "counting" machine turn.
     """
     connection = session.connection()
-    statement = select(*_FACETS).where(_responses.id.in_(sorted(set(response_ids))), _responses.counted.is_(True))
+    statement = select(*_FACETS, _responses.counted).where(_responses.id.in_(sorted(set(response_ids))))
     if connection.dialect.name == "postgresql":
-        statement = statement.with_for_update()
-    counted = connection.execute(statement).all()
+        statement = statement.with_for_update()  # waiting ones too: those a batch could take
+    counted = [row for row in connection.execute(statement) if row.counted]
     counts = _counts_of(connection, counted, sign=-1)
     yield
     if not counted:
