@@ -2,10 +2,11 @@
 
 Responses are counted in batches after they are stored (feedback.counting); once those waiting
 are counted, the recount here, written afresh from the raw rows (it shares no code with
-models.count_rows), must equal answer_counts after every way a response is stored: the web journey, a kiosk's queue (sent twice), paper-style
-store_response calls repeated under one key, the demo bulk loader, ORM changes and deletions,
-the migration's backfill, and a purge (which must change nothing). Then the results module gives
-the same counts from answer_counts as from the raw tables.
+counting.count_rows), must equal answer_counts after every way a response is stored: the web journey, a kiosk's queue (sent twice), paper-style
+store_response calls repeated under one key, the demo bulk loader, changes and deletions made
+inside counting.changing (a paper return corrected among them), the migration's backfill, and a purge (which must
+change nothing). Then the results module gives the same counts from answer_counts as from the
+raw tables. All of it is kept by feedback.counting: no listener on the ORM's sessions.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import delete, select, text
+from sqlalchemy.orm import Session
 
-from feedback import kiosk, questionnaires
+from feedback import counting, kiosk, models, paper_returns, questionnaires
 from feedback.counting import count_all_waiting, waiting_count
 from feedback.migrations import MIGRATIONS
 from feedback.models import Answer, AnswerCount, Inspection, Response
+from feedback.paper_returns import TypedReturn
 from feedback.responses import store_response
 from feedback.results import Filters, parse_period
 from feedback.results.compute import Counts
@@ -36,8 +39,9 @@ UK = ZoneInfo("Europe/London")
 HEADERS = {"X-Kiosk-Sync": "1"}
 
 
-def recount(db) -> Counter:
-    """Count every response and answer from the raw rows, one response at a time."""
+def recount(db, counted_only: bool = False) -> Counter:
+    """Count every response and answer from the raw rows, one response at a time (only the
+    responses marked counted, if `counted_only`)."""
     db.commit()
     expected: Counter = Counter()
     answers: dict[int, list[tuple[str, str]]] = {}
@@ -45,8 +49,11 @@ def recount(db) -> Counter:
             select(Answer.response_id, Answer.question_code, Answer.value)):
         answers.setdefault(response_id, []).append((question, value))
     # Plain rows rather than ORM objects: the demo returns are thousands of them.
-    for r in db.execute(select(Response.id, Response.submitted_at, Response.inspection_id,
-                               Response.questionnaire_version_id, Response.channel, Response.language)):
+    responses = select(Response.id, Response.submitted_at, Response.inspection_id,
+                       Response.questionnaire_version_id, Response.channel, Response.language)
+    if counted_only:
+        responses = responses.where(Response.counted.is_(True))
+    for r in db.execute(responses):
         moment = r.submitted_at if r.submitted_at.tzinfo else r.submitted_at.replace(tzinfo=timezone.utc)
         day = moment.astimezone(UK).date()
         given = answers.get(r.id, [])
@@ -79,11 +86,16 @@ def stored_counts(db) -> Counter:
 
 
 def assert_counts_hold(db) -> None:
-    """Once the responses waiting to be counted are counted, answer_counts equals a recount."""
+    """answer_counts equals a recount of the responses marked counted, as they stand; and once
+    those waiting are counted, of every response."""
     db.commit()
+    assert_equal(stored_counts(db), recount(db, counted_only=True))
     count_all_waiting(db)
     assert waiting_count(db) == 0
-    expected, found = recount(db), stored_counts(db)
+    assert_equal(stored_counts(db), recount(db))
+
+
+def assert_equal(found: Counter, expected: Counter) -> None:
     assert found == expected, {k: (found.get(k), expected.get(k))
                                for k in set(found) | set(expected) if found.get(k) != expected.get(k)}
 
@@ -157,21 +169,54 @@ def test_store_response_under_one_key_counts_once(app, demo_data):
     assert_counts_hold(db)
 
 
-def test_demo_loader_orm_changes_deletions_and_purge_keep_counts_equal(app, demo_returns):
+def test_demo_loader_changes_deletions_and_purge_keep_counts_equal(app, demo_returns):
     db = demo_returns
     assert_counts_hold(db)
 
-    # A response moved to another channel, an answer added to it, another deleted outright.
+    # A response moved to another channel, an answer added to it, another deleted outright,
+    # inside feedback.counting's `changing`.
     first, second = db.execute(select(Response).order_by(Response.id).limit(2)).scalars().all()
-    first.channel = "paper" if first.channel != "paper" else "web"
-    first.answers.append(Answer(question_code="help_received", value="other"))
-    db.delete(second)
+    assert first.counted and second.counted
+    with counting.changing(db, [first.id, second.id, first.id]):
+        first.channel = "paper" if first.channel != "paper" else "web"
+        first.answers.append(Answer(question_code="help_received", value="other"))
+        db.delete(second)
     db.commit()
     assert_counts_hold(db)
 
     before = stored_counts(db)
     purge(db, RetentionPolicy(comment_days=1, draft_hours=1))
     assert stored_counts(db) == before
+
+
+def test_a_counted_paper_return_corrected_is_counted_as_it_now_stands(app, demo_returns):
+    db = demo_returns
+    definition = questionnaires.get("adult-service-user")
+    inspections = db.execute(select(Inspection.id).order_by(Inspection.id).limit(2)).scalars().all()
+    with app.app_context():
+        stored = store_response(db, definition, kiosk_item()["answers"], submission_key="paper-correct",
+                                channel="paper", language="en", inspection_id=inspections[0])
+    count_all_waiting(db)
+    response = db.get(Response, stored.id)
+    assert response.counted
+    typed = TypedReturn("cy", inspections[1], {**kiosk_item()["answers"], "help_received": ["ete"],
+                                                "working_relationship": "no", "about_gender": "male"})
+    with app.app_context():
+        changed = paper_returns.correct(db, definition, response, typed, actor="tests")
+    assert changed == ["language", "inspection", "working_relationship", "help_received", "about_gender"]
+    assert db.get(Response, stored.id).counted  # counted as it now stands, in the same transaction
+    assert_counts_hold(db)
+
+
+def test_no_listener_on_the_orms_sessions_keeps_counts():
+    """answer_counts are kept by explicit calls into feedback.counting, never behind a flush."""
+    import feedback.web  # noqa: F401  everything the service imports
+
+    session = Session()
+    for name in ("before_flush", "after_flush", "after_flush_postexec"):
+        assert list(getattr(session.dispatch, name)) == [], name
+    for module in (models, counting):
+        assert "listens_for(Session" not in Path(module.__file__).read_text(), module
 
 
 def test_the_migration_backfill_recounts_what_is_stored(app, demo_returns, database_url):

@@ -163,7 +163,7 @@ def test_a_waiting_response_changed_or_deleted_is_counted_as_it_ends_up(app, dem
     first.channel = "web"
     db.delete(second)
     db.commit()
-    # Neither was in answer_counts, so the flush took nothing out of it.
+    # Neither was in answer_counts: there was nothing to take out of it.
     assert db.execute(select(func.sum(AnswerCount.n))).scalar_one() == counts_before
     assert_counts_hold(db)  # counts the rest, then equals a recount
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "feedback"
 
 
@@ -85,7 +83,6 @@ def test_the_store_imports_no_command_module():
     assert not [m for m in imported if within(m, "feedback.cli") or m.endswith("_cli") or m.endswith(".cli")]
 
 
-@pytest.mark.xfail(strict=True, reason="store still imports slack.alerts; another branch removes it")
 def test_the_store_imports_nothing_of_slack():
     imported = imported_modules(PACKAGE / "responses.py")
     assert not [m for m in imported if within(m, "feedback.slack")]

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-from collections import Counter
-from datetime import date, datetime, timezone
-from typing import Iterable
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
@@ -23,13 +19,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
-    inspect,
-    select,
     text,
     true,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from .roles import ROLES, allows
 
@@ -264,6 +257,24 @@ class Answer(Base):
     response: Mapped[Response] = relationship(back_populates="answers")
 
 
+RESPONSE_STORED = "stored"  # the one kind of response event so far
+
+
+class ResponseEvent(Base):
+    """Something that happened to a response, kept until what acts on it has done so.
+
+    responses.store_response writes a "stored" row in the transaction that stores the
+    response, and knows nothing of what follows from it: feedback.slack.alerts takes the rows
+    (deletes them, in the transaction that queues any alert they call for).
+    """
+
+    __tablename__ = "response_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+
+
 STAFF_ROLES = ROLES
 
 
@@ -435,15 +446,14 @@ ALL_INSPECTIONS = -1  # the national rows: every response, whatever its inspecti
 # Each count is kept in a few rows (by response id), added up when read: batches counted at
 # the same time seldom wait for each other's lock on the same national row.
 COUNT_SHARDS = 8
-_UK = ZoneInfo("Europe/London")
 
 
 class AnswerCount(Base):
     """How many responses and answers, by the facets results filter on.
 
-    feedback.counting adds responses in batches, shortly after they are stored (until then a
-    response says counted = false, and results count it from the raw tables); the flush
-    listener below takes out or changes a counted response that is deleted or changed. So the
+    Kept by feedback.counting alone: it adds responses in batches, shortly after they are
+    stored (until then a response says counted = false, and results count it from the raw
+    tables), and takes a counted response out again before it is changed or deleted. So the
     counts plus the responses still waiting always equal a recount. Three sets of rows for each
     response: its month and inspection, its day nationally, its month nationally.
     results/query.py adds them up; it reads the raw tables for what they cannot answer.
@@ -471,160 +481,10 @@ class AnswerCount(Base):
 COUNT_KEY = ("questionnaire_version_id", "inspection_id", "span", "day", "channel", "language",
              "kind", "question_code", "value", "shard")
 
-
-def uk_day(moment: datetime) -> date:
-    """Return the UK calendar day of a stored (UTC) moment."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(_UK).date()
-
-
-def count_rows(response_id: int, version_id: int, submitted_at: datetime, inspection_id: int | None,
-               channel: str, language: str, answers: Iterable[tuple[str, str]], sign: int = 1,
-               into: Counter | None = None) -> Counter:
-    """Add one response's counts (or take them away, sign=-1) to a Counter keyed by COUNT_KEY."""
-    shard = response_id % COUNT_SHARDS
-    into = Counter() if into is None else into
-    day = uk_day(submitted_at)
-    month = day.replace(day=1)
-    levels = ((inspection_id or NO_INSPECTION, SPAN_MONTH, month),
-              (ALL_INSPECTIONS, SPAN_DAY, day),
-              (ALL_INSPECTIONS, SPAN_MONTH, month))
-    per_question = Counter(question for question, _ in answers)
-    for inspection, span, when in levels:
-        head = (version_id, inspection, span, when, channel, language)
-        into[head + (COUNT_RESPONSES, "", "", shard)] += sign
-        for question, value in answers:
-            into[head + (COUNT_ANSWERS, question, value, shard)] += sign
-        for question, given in per_question.items():
-            if given > 1:
-                into[head + (COUNT_EXTRA_CHOICES, question, "", shard)] += sign * (given - 1)
-    return into
-
-
-def add_counts(connection, counts: Counter) -> None:
-    """Add counts to answer_counts: INSERT ... ON CONFLICT DO UPDATE SET n = n + excluded.n.
-
-    Rows go in key order, so concurrent transactions lock shared rows in the same order and
-    never deadlock on them. On PostgreSQL all the rows go as arrays in one statement (UNNEST):
-    one round trip and one statement to run, rather than one a row; each key is in it once.
-    """
-    rows = [key + (n,) for key, n in sorted(counts.items()) if n]
-    if not rows:
-        return
-    if connection.dialect.name == "postgresql":
-        columns = list(zip(*rows, strict=True))
-        connection.execute(_ADD_COUNTS_UNNEST,
-                           {name: list(column) for name, column in zip(_COUNT_COLUMNS, columns, strict=True)})
-    else:
-        connection.execute(_sqlite_add_counts(), [dict(zip(_COUNT_COLUMNS, row, strict=True)) for row in rows])
-
-
-_COUNT_COLUMNS = COUNT_KEY + ("n",)
-_COUNT_TYPES = ("integer", "integer", "varchar", "date", "varchar", "varchar", "varchar", "varchar", "varchar",
-                "integer", "bigint")
-_ADD_COUNTS_UNNEST = text(
-    f"INSERT INTO answer_counts ({', '.join(_COUNT_COLUMNS)}) "
-    "SELECT * FROM unnest("
-    + ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in zip(_COUNT_COLUMNS, _COUNT_TYPES, strict=True))
-    + f") ON CONFLICT ({', '.join(COUNT_KEY)}) DO UPDATE SET n = answer_counts.n + excluded.n"
-)
-
-
-@functools.cache
-def _sqlite_add_counts():
-    """SQLite runs an executemany in process, a row at a time, which costs it little."""
-    from sqlalchemy.dialects.sqlite import insert
-
-    table = AnswerCount.__table__
-    statement = insert(table)
-    return statement.on_conflict_do_update(
-        index_elements=list(COUNT_KEY), set_={"n": table.c.n + statement.excluded.n}
-    )
-
-
-_COUNTED = ("id", "questionnaire_version_id", "submitted_at", "inspection_id", "channel", "language")
-
-
-def _facets(response: Response, old: bool = False) -> tuple:
-    state = inspect(response)
-    values = []
-    for name in _COUNTED:
-        value = getattr(response, name)
-        if old:
-            history = state.attrs[name].history
-            if history.deleted:
-                value = history.deleted[0]
-        values.append(value)
-    return tuple(values)
-
-
-def _pairs(answers: Iterable[Answer]) -> list[tuple[str, str]]:
-    return [(answer.question_code, answer.value) for answer in answers]
-
-
-_COUNTED_HERE = "responses_in_answer_counts"
-
-
-@event.listens_for(Session, "before_flush")
-def _note_counted_responses(session: Session, _flush_context, _instances) -> None:
-    """Note which of the responses this flush changes or deletes answer_counts holds already.
-
-    A new response is not counted here: it waits (counted = false) for feedback.counting. One
-    still waiting needs nothing either, as it will be counted as it then stands. On PostgreSQL
-    the rows are locked, so a batch being counted cannot take them between here and the flush.
-    """
-    ids = {o.id for o in (*session.dirty, *session.deleted) if isinstance(o, Response) and o.id is not None}
-    ids |= {o.response.id for o in (*session.new, *session.deleted)
-            if isinstance(o, Answer) and o.response is not None and o.response.id is not None}
-    if not ids:
-        session.info.pop(_COUNTED_HERE, None)
-        return
-    table = Response.__table__
-    statement = select(table.c.id).where(table.c.id.in_(sorted(ids)), table.c.counted.is_(True))
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        statement = statement.with_for_update()
-    session.info[_COUNTED_HERE] = set(connection.execute(statement).scalars())
-
-
-@event.listens_for(Session, "after_flush")
-def _count_flushed_answers(session: Session, _flush_context) -> None:
-    """Keep answer_counts equal to the counted responses and answers this flush changed or deleted."""
-    counted = session.info.pop(_COUNTED_HERE, set())
-    if not counted:
-        return
-    deleted = {id(o): o for o in session.deleted if isinstance(o, Response) and o.id in counted}
-    added: dict[int, list[Answer]] = {}
-    removed: dict[int, list[Answer]] = {}
-    for answers, found in ((added, session.new), (removed, session.deleted)):
-        for obj in found:
-            if isinstance(obj, Answer) and obj.response is not None and obj.response.id in counted:
-                owner = obj.response
-                if id(owner) not in deleted:
-                    answers.setdefault(id(owner), []).append(obj)
-    changed = {id(o): o for o in session.dirty if isinstance(o, Response) and id(o) not in deleted
-               and o.id in counted and any(inspect(o).attrs[name].history.has_changes() for name in _COUNTED)}
-    for key in set(added) | set(removed):
-        owner = next(a.response for a in added.get(key, []) + removed.get(key, []))
-        changed.setdefault(key, owner)
-    if not (deleted or changed):
-        return
-    counts: Counter = Counter()
-    for response in deleted.values():
-        count_rows(*_facets(response, old=True), _pairs(response.answers), sign=-1, into=counts)
-    for key, response in changed.items():
-        now = [a for a in response.answers if a not in removed.get(key, [])]
-        before = [a for a in now if a not in added.get(key, [])] + removed.get(key, [])
-        count_rows(*_facets(response, old=True), _pairs(before), sign=-1, into=counts)
-        count_rows(*_facets(response), _pairs(now), into=counts)
-    add_counts(session.connection(), counts)
-
-
 # --- Slack requests waiting for their answer ---------------------------------------------------
 
 class SlackRequest(Base):
-    """A Slack request acknowledged and waiting to be answered by `feedback slack worker`.
+    """A Slack request acknowledged and waiting to be answered by `feedback worker`.
 
     A /feedback command, a "Share in channel" button pressed, or the App Home opened: the web
     process stores it and acknowledges; a worker claims it (attempts + 1, leased until

@@ -2,8 +2,8 @@
 
 Each blank entry form is issued with a key of its own (the return's submission key), so a
 return saved once is found again under it, however the form was reached again. A correction
-changes the stored return in place and keeps answer_counts right (the models' flush listener
-takes a counted return's old answers out and adds the new ones).
+changes the stored return in place and keeps answer_counts right (feedback.counting takes a
+counted return's old answers out and puts the new ones in).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit
+from . import audit, counting
 from .db import machine_turn
 from .models import Answer, Response, StaffUser
 from .questionnaires import FREE_TEXT, MULTIPLE, QuestionnaireDefinition
@@ -93,9 +93,10 @@ def correct(
         if not changed:
             session.rollback()
             return []
-        response.language = typed.language
-        response.inspection_id = typed.inspection_id
-        _replace_answers(session, definition, response, typed.answers)
+        with counting.changing(session, [response.id]):
+            response.language = typed.language
+            response.inspection_id = typed.inspection_id
+            _replace_answers(session, definition, response, typed.answers)
         audit.record(session, CORRECTED, actor=actor, subject=response, address=address,
                      detail={"questionnaire": definition.code, "changed": changed})
         session.commit()
@@ -133,7 +134,7 @@ def _replace_answers(session: Session, definition: QuestionnaireDefinition, resp
     wanted = {(code, value): text for code, value, text in answer_pairs(definition, answers)}
     for pair, answer in kept.items():
         if pair not in wanted:
-            session.delete(answer)  # still in response.answers until the flush: the listener reads it
+            session.delete(answer)
         elif answer.text != wanted[pair]:
             answer.text = wanted[pair]
     for (code, value), text in wanted.items():

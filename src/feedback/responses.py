@@ -15,7 +15,7 @@ from . import questionnaires
 from .clock import as_utc, utcnow
 from .counting import STORED
 from .invitations import claim_single_use
-from .models import Draft, Inspection, Invitation, Response
+from .models import RESPONSE_STORED, Draft, Inspection, Invitation, Response
 from .questionnaire_store import current_version, current_version_id
 from .questionnaires import (
     ABOUT_YOU_DECLINED,
@@ -24,7 +24,6 @@ from .questionnaires import (
     Question,
     QuestionnaireDefinition,
 )
-from .slack.alerts import queue_alerts
 from .tokens import new_token
 
 AnswerValue = str | list[str]
@@ -247,11 +246,12 @@ def store_response(
     Raises DeviceRevoked if `device_id` names a device that may no longer send.
 
     Every submission comes through here, so it is written in plain SQL: the response (which
-    is not stored if the key is taken, or its device revoked) and its answers, in one
-    statement on PostgreSQL and two on SQLite, in one transaction. The response is stored not
-    yet counted: feedback.counting adds it to answer_counts a moment later, in a batch, and
-    results count it from the raw tables until then. `on_stored(response_id)` runs in that
-    transaction, for the caller's own bookkeeping.
+    is not stored if the key is taken, or its device revoked), its answers and a "stored" row
+    in response_events, in one statement on PostgreSQL and three on SQLite, in one
+    transaction. Nothing more is done while the sender waits: feedback.counting adds the
+    response to answer_counts a moment later, in a batch (results count it from the raw tables
+    until then), and whatever acts on new responses (an alert) reads response_events later.
+    `on_stored(response_id)` runs in that transaction, for the caller's own bookkeeping.
     """
     now = now or utcnow()
     response = {
@@ -279,7 +279,6 @@ def store_response(
         # Someone else answered through this single-use link under another key.
         session.rollback()
         raise LinkAlreadyUsed()
-    queue_alerts(session, definition, response_id, answers)
     if on_stored is not None:
         on_stored(response_id)
     session.commit()
@@ -297,13 +296,15 @@ _STORE_IF_ALLOWED = (
     "(SELECT 1 FROM devices WHERE devices.id = {device_id} AND devices.revoked_at IS NULL) "
     "ON CONFLICT (submission_key) DO NOTHING RETURNING id"
 )
-# PostgreSQL: the response and its answers (arrays, UNNEST) in one statement, one round trip.
-# No response row (the key is taken), no answer rows: UNNEST is joined to the row stored.
+# PostgreSQL: the response, its answers (arrays, UNNEST) and its event in one statement, one
+# round trip. No response row (the key is taken), no answer rows and no event: each is joined
+# to the row stored.
 _WITH_ANSWERS = (
     "WITH stored AS ({store}), "
     "answered AS (INSERT INTO answers (response_id, question_code, value, text) "
     "SELECT stored.id, given.* FROM stored, unnest(CAST(:codes AS varchar[]), "
-    "CAST(:answer_values AS varchar[]), CAST(:texts AS text[])) AS given) "
+    "CAST(:answer_values AS varchar[]), CAST(:texts AS text[])) AS given), "
+    "noted AS (INSERT INTO response_events (response_id, kind) SELECT stored.id, CAST(:event AS varchar) FROM stored) "
     "SELECT id FROM stored"
 )
 
@@ -335,16 +336,16 @@ def _insert_with_answers(connection, response: dict[str, Any],
         return _insert_with_answers_sqlite(connection, response, pairs)
     codes, answer_values, texts = (list(column) for column in zip(*pairs, strict=True)) if pairs else ([], [], [])
     return connection.execute(_postgresql_insert(), {
-        **response, "codes": codes, "answer_values": answer_values, "texts": texts,
+        **response, "codes": codes, "answer_values": answer_values, "texts": texts, "event": RESPONSE_STORED,
     }).scalar_one_or_none()
 
 
 def _insert_with_answers_sqlite(connection, response: dict[str, Any],
                                 pairs: list[tuple[str, str, str | None]]) -> int | None:
-    """SQLite: the two inserts straight through the driver.
+    """SQLite: the three inserts straight through the driver.
 
     Other writers wait for the write lock from BEGIN to COMMIT, so what runs in between is
-    kept to the two calls into SQLite; SQLAlchemy's work around each statement (compiling from
+    kept to the three calls into SQLite; SQLAlchemy's work around each statement (compiling from
     its cache, processing parameters, wrapping results) is left out of it. The values are
     converted for SQLite once, by the columns' own types.
     """
@@ -356,10 +357,12 @@ def _insert_with_answers_sqlite(connection, response: dict[str, Any],
     response_id = stored[0][0]
     if pairs:
         driver.executemany(_SQLITE_INSERT_ANSWERS, [(response_id, *pair) for pair in pairs])
+    driver.execute(_SQLITE_INSERT_EVENT, (response_id, RESPONSE_STORED))
     return response_id
 
 
 _SQLITE_INSERT_ANSWERS = "INSERT INTO answers (response_id, question_code, value, text) VALUES (?, ?, ?, ?)"
+_SQLITE_INSERT_EVENT = "INSERT INTO response_events (response_id, kind) VALUES (?, ?)"
 
 
 @functools.cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -11,8 +12,10 @@ from sqlalchemy import func, select
 
 from feedback import questionnaires
 from feedback.clock import utcnow
-from feedback.models import Inspection, Organisation, Response, SlackOutbox
+from feedback.models import Inspection, Organisation, Response, ResponseEvent, SlackOutbox
 from feedback.responses import store_response
+from feedback.slack import alerts
+from feedback.slack.alerts import queue_new_alerts
 from tests.slack.conftest import BASE_URL, CHANNEL, home_opened_body, post_command, section_text, signed_headers
 
 INSPECTION = "omi2-2011-greater-manchester"
@@ -36,9 +39,16 @@ def store(app, db, code: str, answers: dict, key: str, inspection: str | None = 
 
 
 def outbox(db) -> list[SlackOutbox]:
+    """The outbox, once the responses stored meanwhile are queued (as send-alerts does first)."""
     db.commit()
+    queue_new_alerts(db)
     db.expire_all()  # read what the commands committed, not what this session remembers
     return db.scalars(select(SlackOutbox).order_by(SlackOutbox.id)).all()
+
+
+def events(db) -> int:
+    db.commit()
+    return db.execute(select(func.count()).select_from(ResponseEvent)).scalar_one()
 
 
 def test_a_partly_answer_is_queued_with_the_response_and_sent_once(app, demo_data, runner, slack):
@@ -88,6 +98,75 @@ def test_the_alert_is_in_the_responses_transaction(app, demo_data):
     second = store(app, demo_data, "post-inspection-evaluation", PIE, "pie-twice")  # a double click
     assert first.id == second.id
     assert len(outbox(demo_data)) == 1
+
+
+def test_storing_notes_the_response_and_the_queue_step_alerts_once_however_often_it_runs(app, demo_data):
+    db = demo_data
+    response = store(app, db, "post-inspection-evaluation", PIE, "pie-noted")
+    assert db.scalars(select(ResponseEvent.response_id)).all() == [response.id]
+    assert db.scalars(select(SlackOutbox)).all() == []  # nothing for Slack while the sender waits
+    assert queue_new_alerts(db) == 1
+    assert queue_new_alerts(db) == 0
+    [item] = outbox(db)
+    assert item.payload["response_id"] == response.id
+    assert events(db) == 0
+
+
+def test_a_store_rolled_back_leaves_nothing_to_queue(app, demo_data):
+    def fail(stored):
+        raise RuntimeError("the database went away before commit")
+
+    with pytest.raises(RuntimeError):
+        store(app, demo_data, "post-inspection-evaluation", PIE, "pie-rolled-back", on_stored=fail)
+    demo_data.rollback()
+    assert events(demo_data) == 0
+    assert queue_new_alerts(demo_data) == 0
+    assert outbox(demo_data) == []
+
+
+def test_two_queue_runs_at_once_queue_each_alert_once(app, demo_data, monkeypatch):
+    db = demo_data
+    low = [store(app, db, "post-inspection-evaluation", PIE, f"pie-{n}").id for n in range(3)]
+    store(app, db, "post-inspection-evaluation", {**PIE, "team_conduct": "fully", "overall_management": "fully"},
+          "pie-content")
+    store(app, db, "sentencers", {"psr_quality": "partly", "liaison": "no"}, "sentencers")
+    db.commit()
+    first_run = threading.get_ident()
+    inside, go_on = threading.Event(), threading.Event()
+    looked_at = alerts.low_answers
+
+    def held(definition, answers):  # the first run waits here, its events taken, not committed
+        if threading.get_ident() == first_run and not inside.is_set():
+            inside.set()
+            assert go_on.wait(30)
+        return looked_at(definition, answers)
+
+    monkeypatch.setattr(alerts, "low_answers", held)
+    database = app.extensions["database"]
+    queued: list[int] = []
+
+    def other_run():
+        with database.session() as session:
+            queued.append(queue_new_alerts(session))
+
+    with database.session() as session:
+        other = threading.Thread(target=other_run)
+
+        def start_other():
+            assert inside.wait(30)
+            other.start()
+            other.join(1)  # PostgreSQL: done, the events skipped; SQLite: waiting its turn to write
+            go_on.set()
+
+        starter = threading.Thread(target=start_other)
+        starter.start()
+        queued.append(queue_new_alerts(session))
+        starter.join()
+    other.join(30)
+    assert not other.is_alive()
+    assert sorted(queued) == [0, 3]
+    assert sorted(item.payload["response_id"] for item in outbox(db)) == low
+    assert events(db) == 0
 
 
 @pytest.mark.parametrize("code, answers", [
@@ -196,6 +275,15 @@ def test_victims_and_young_peoples_comments_never_reach_slack(app, demo_returns,
     for secret in secrets.values():
         assert secret not in everything
     assert {c.method for c in slack.calls()} >= {"chat.postMessage", "response_url", "views.publish"}
+
+
+def test_the_store_imports_nothing_of_slack():
+    script = (
+        "import sys\n"
+        "import feedback.responses\n"
+        "assert not [m for m in sys.modules if m.startswith('feedback.slack')], 'imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)
 
 
 def test_queueing_alerts_imports_neither_slack_sdk_nor_bolt():

@@ -35,7 +35,8 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from .. import questionnaires
-from ..models import Answer, Inspection, Organisation, Programme, Response, add_counts, count_rows
+from ..counting import add_counts, count_rows
+from ..models import Answer, Inspection, Organisation, Programme, Response
 from ..questionnaire_store import current_version
 from ..questionnaires import FREE_TEXT, QuestionnaireDefinition
 from ..responses import answer_pairs

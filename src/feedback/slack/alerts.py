@@ -1,17 +1,18 @@
 """Alerts: a post-inspection evaluation answered below "mainly" tells the team in Slack.
 
-`queue_alerts` is called by responses.store_response inside the transaction that stores the
-response, so an alert is written if and only if the response is: never lost, never sent for a
-response that was rolled back, and never a network call while the respondent waits. It only
-adds a row to slack_outbox; `feedback slack send-alerts` (cron, every minute) posts the
-rows, retrying with backoff.
+responses.store_response notes each response it stores in response_events, in the transaction
+that stores it, and does nothing more while the respondent waits. `queue_new_alerts` takes those
+rows and adds an alert to slack_outbox for each response that needs one, in one transaction:
+so an alert is queued if and only if its response was stored, once, however many run it at
+once. `send_alerts` (the worker's alerts job, or `feedback slack send-alerts`) queues first, then posts
+what is due, retrying with backoff.
 
 The payload holds codes and ids, never text: the message is worded when it is sent, from the
 stored answers. The only free text an alert may carry is a post-inspection evaluation's
 comment, escaped; victims' and young people's comments never leave the dashboard.
 
-This module imports neither Flask nor slack-sdk at import time (store_response runs on every
-submission); sending imports them when it runs.
+This module imports neither Flask nor slack-sdk at import time; sending imports them when it
+runs.
 """
 
 from __future__ import annotations
@@ -20,11 +21,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Callable, ContextManager
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from .. import questionnaires
 from ..clock import as_utc, utcnow
-from ..models import Answer, Response, SlackOutbox
+from ..models import (
+    RESPONSE_STORED,
+    Answer,
+    Questionnaire,
+    QuestionnaireVersion,
+    Response,
+    ResponseEvent,
+    SlackOutbox,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..questionnaires import QuestionnaireDefinition
@@ -58,29 +68,69 @@ def low_answers(definition: "QuestionnaireDefinition", answers: dict[str, Any]) 
     return low
 
 
-def queue_alerts(session: Session, definition: "QuestionnaireDefinition", response_id: int,
-                 given: dict[str, Any]) -> SlackOutbox | None:
-    """Add an alert to the outbox, in the caller's transaction, if the response needs one.
+QUEUE_BATCH = 500
 
-    `given` is the response's answers by question code, as store_response stores them.
+
+def queue_new_alerts(session: Session, batch: int = QUEUE_BATCH) -> int:
+    """Queue an alert for each newly stored response that needs one; commit; return how many.
+
+    Takes the responses' "stored" events (deletes them) and adds their alerts to slack_outbox
+    in one transaction, a batch at a time until none are left: each stored response is looked
+    at exactly once, whoever else runs this meanwhile. PostgreSQL: a run skips the events
+    another has taken (SKIP LOCKED). SQLite: runs take turns to write (BEGIN IMMEDIATE), and a
+    later one finds the events gone.
     """
-    if definition.code not in ALERTED_QUESTIONNAIRES:
-        return None
-    low = low_answers(definition, given)
-    if not low:
-        return None
-    item = SlackOutbox(
+    queued = 0
+    while True:
+        taken, alerts = _queue_batch(session, batch)
+        session.commit()
+        queued += alerts
+        if taken < batch:
+            return queued
+
+
+def _queue_batch(session: Session, batch: int) -> tuple[int, int]:
+    """Take up to `batch` events, add the alerts their responses call for; return (events, alerts)."""
+    events = ResponseEvent.__table__
+    oldest = select(events.c.id).where(events.c.kind == RESPONSE_STORED).order_by(events.c.id).limit(batch)
+    if session.get_bind().dialect.name == "postgresql":
+        oldest = oldest.with_for_update(skip_locked=True)
+    response_ids = session.execute(
+        delete(events).where(events.c.id.in_(oldest)).returning(events.c.response_id)).scalars().all()
+    alerted = dict(session.execute(
+        select(Response.id, Questionnaire.code)
+        .join(QuestionnaireVersion, Response.questionnaire_version_id == QuestionnaireVersion.id)
+        .join(Questionnaire, QuestionnaireVersion.questionnaire_id == Questionnaire.id)
+        .where(Response.id.in_(response_ids), Questionnaire.code.in_(sorted(ALERTED_QUESTIONNAIRES)))
+    ).all()) if response_ids else {}
+    given: dict[int, dict[str, str]] = {}
+    if alerted:
+        for response_id, question, value in session.execute(
+                select(Answer.response_id, Answer.question_code, Answer.value)
+                .where(Answer.response_id.in_(list(alerted)))):
+            given.setdefault(response_id, {})[question] = value
+    alerts = 0
+    for response_id in sorted(alerted):
+        definition = questionnaires.get(alerted[response_id])
+        low = low_answers(definition, given.get(response_id, {})) if definition is not None else []
+        if low:
+            session.add(_alert(response_id, definition.code, low))
+            alerts += 1
+    session.flush()
+    return len(response_ids), alerts
+
+
+def _alert(response_id: int, questionnaire: str, low: list[tuple[str, str]]) -> SlackOutbox:
+    return SlackOutbox(
         kind=LOW_EVALUATION,
         payload={
             "response_id": response_id,
-            "questionnaire": definition.code,
+            "questionnaire": questionnaire,
             "low": [{"question": code, "answer": value} for code, value in low],
         },
         created_at=utcnow(),
         attempts=0,
     )
-    session.add(item)
-    return item
 
 
 # --- Wording an alert -----------------------------------------------------------------------
@@ -228,11 +278,14 @@ def send_alerts(
     posted, so two runs at once never both post it, and nothing is locked while Slack answers.
     An alert whose earlier attempt may have reached Slack (the reply lost, the sender killed)
     is looked for in the channel by its metadata first, and recorded rather than posted if it
-    is there. Call inside an application context (the wording is translated).
+    is there. Alerts for the responses stored since the last run are queued first
+    (`queue_new_alerts`). Call inside an application context (the wording is translated).
     """
     from .posting import OutcomeUnknown, SlackPostError
 
     report = SendReport()
+    with sessions() as session:
+        queue_new_alerts(session)
     with sessions() as session:
         ids = due(session, now(), max_attempts, limit)
 
