@@ -380,7 +380,7 @@ def test_two_reminder_runs_at_once_send_one_email(app, demo_data):
     import threading
     import time
 
-    from feedback import get_db
+    from feedback.db import get_db
     from feedback.invitation_emails import EmailSettings, send_reminders
 
     app.config.update(**TEMPLATES)

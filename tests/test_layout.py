@@ -108,3 +108,12 @@ def test_the_import_reader_resolves_relative_imports():
     assert "feedback.cli" in imports_of("from .. import cli\n", "feedback.web.kiosk", is_package=False)
     assert "feedback.cli" in imports_of("from ..cli import main\n", "feedback.web", is_package=True)
     assert "feedback.slack.alerts" in imports_of("from .slack import alerts\n", "feedback.responses", False)
+
+
+def test_no_module_reaches_into_the_package_hub():
+    """feedback/__init__.py builds the application; modules find the database in feedback.db,
+    not through the hub (`from . import get_db` made every module depend on the factory)."""
+    hub_names = {"feedback.get_db", "feedback.db_session"}
+    offenders = sorted(str(path.relative_to(PACKAGE)) for path in source_files()
+                       if hub_names & imported_modules(path))
+    assert not offenders, f"import get_db and db_session from feedback.db: {offenders}"

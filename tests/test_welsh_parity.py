@@ -227,7 +227,8 @@ def test_the_form_expired_page_after_cookies_are_lost_keeps_the_journeys_languag
 
 
 def test_people_who_declined_questions_about_you_are_counted_as_not_asked(browser, demo_data, app):
-    from feedback import get_db, results
+    from feedback import results
+    from feedback.db import get_db
 
     def respond(include: str):
         offender_manager_to_about_you(browser, demo_data)

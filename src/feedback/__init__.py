@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask
 from jinja2 import BytecodeCache, ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from jinja2.bccache import Bucket
 
 from .config import DEFAULT_INSTANCE_PATH, Config
-from .db import Database
+from .db import Database, close_request_session
 from .extensions import babel, csrf
 
 
@@ -109,26 +109,7 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     register_commands(app)
 
     # Closed after each request, even when a test keeps an application context open around many.
-    @app.teardown_request
-    @app.teardown_appcontext
-    def _close_session(exc):
-        session = g.pop("db_session", None)
-        if session is not None:
-            if exc is not None:
-                session.rollback()
-            session.close()
+    app.teardown_request(close_request_session)
+    app.teardown_appcontext(close_request_session)
 
     return app
-
-
-def get_db(app: Flask | None = None) -> Database:
-    from flask import current_app
-
-    return (app or current_app).extensions["database"]
-
-
-def db_session():
-    """Return the request's database session, opened on first use."""
-    if "db_session" not in g:
-        g.db_session = get_db().sessionmaker()
-    return g.db_session

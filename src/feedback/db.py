@@ -1,4 +1,5 @@
-"""The database engine and sessions, usable with or without Flask.
+"""The database engine and sessions, usable with or without Flask; `get_db` and `db_session`
+find the application's database and the request's session when there is an application.
 
 SQLite writers take turns (WriterTurn, and machine_turn for counting batches) rather than
 rely on WAL and busy_timeout alone, because without the turns submissions throughput measured
@@ -14,6 +15,7 @@ import threading
 from contextlib import contextmanager
 from typing import Iterator
 
+from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -206,3 +208,24 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def get_db(app: Flask | None = None) -> Database:
+    """The application's Database (the current application's when none is given)."""
+    return (app or current_app).extensions["database"]
+
+
+def db_session() -> Session:
+    """Return the request's database session, opened on first use."""
+    if "db_session" not in g:
+        g.db_session = get_db().sessionmaker()
+    return g.db_session
+
+
+def close_request_session(exc: BaseException | None = None) -> None:
+    """Close the request's session, rolled back first if the request failed."""
+    session = g.pop("db_session", None)
+    if session is not None:
+        if exc is not None:
+            session.rollback()
+        session.close()

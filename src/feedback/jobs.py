@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from flask import Flask
 
-from . import counting, get_db
+from . import counting
 from .clock import utcnow
-from .db import Database
+from .db import Database, get_db
 from .invitation_emails import EmailSettings
 from .notify import NotifySender, is_configured
 from .operations.invitations_sending import DueRun, send_due

@@ -89,7 +89,8 @@ def test_the_printed_form_sets_neither_language_in_italics(new_context, live_ser
 
 
 def test_a_kiosk_response_that_declined_questions_about_you_counts_them_as_not_asked(app, client, enrol, demo_data):
-    from feedback import get_db, results
+    from feedback import results
+    from feedback.db import get_db
 
     from .test_sync import HEADERS, queued
 

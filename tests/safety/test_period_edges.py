@@ -134,7 +134,7 @@ def test_every_reader_refuses_what_it_cannot_use_and_never_fails(app, signed_in,
         assert (result.exit_code == 0) == (period is not None), (text, result.output)
         assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
         with app.app_context():
-            from feedback import db_session
+            from feedback.db import db_session
 
             reply = slack_answer(db_session(), f"{code} {text}", "en", "http://localhost",
                                  datetime(2026, 12, 3, 12, tzinfo=timezone.utc))

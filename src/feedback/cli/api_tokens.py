@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from .. import get_db
 from ..api_tokens import ApiTokenError, add_token, list_tokens, revoke_token
 from ..clock import as_utc, utcnow
+from ..db import get_db
 
 api_tokens_group = AppGroup("api-tokens", help="Tokens for the results API (GET /api/v1/results).")
 

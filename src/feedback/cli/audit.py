@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from .. import get_db
+from ..db import get_db
 from ..operations import audit_log as audit_log_ops
 from ..spreadsheets import csv_rows
 from .common import day

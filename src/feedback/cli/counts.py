@@ -7,7 +7,8 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from .. import counting, get_db
+from .. import counting
+from ..db import get_db
 
 counts_group = AppGroup("counts", help="The answer counts results are read from.")
 

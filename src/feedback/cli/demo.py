@@ -10,7 +10,8 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from .. import get_db, questionnaires, staff
+from .. import questionnaires, staff
+from ..db import get_db
 from ..demo.load import is_loaded, load_catalogue
 from ..demo.returns import load_demo_returns
 from ..invitations import create_invitation

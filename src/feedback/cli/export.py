@@ -7,8 +7,9 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from .. import exports, get_db, questionnaires, staff
+from .. import exports, questionnaires, staff
 from ..clock import utcnow
+from ..db import get_db
 from ..results import FilterError, PeriodError
 from ..results.lookup import find_results, read_filters
 from ..results.query import load_scope

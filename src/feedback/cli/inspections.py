@@ -7,7 +7,8 @@ from datetime import date
 import click
 from flask.cli import AppGroup
 
-from .. import audit, get_db
+from .. import audit
+from ..db import get_db
 from ..operations import InputProblems
 from ..operations import inspections as inspection_ops
 from .common import day, fail

@@ -12,8 +12,9 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_babel import force_locale
 
-from .. import audit, get_db, questionnaires
+from .. import audit, questionnaires
 from ..clock import utcnow
+from ..db import get_db
 from ..i18n import format_day
 from ..invitation_emails import EmailSettings, due_reminders, format_expiry, send_reminders
 from ..invitations import InvitationError, audience_problem, create_invitation, default_language

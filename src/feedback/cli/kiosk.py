@@ -10,8 +10,9 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
-from .. import get_db, kiosk
+from .. import kiosk
 from ..clock import utcnow
+from ..db import get_db
 from ..i18n import format_day
 from ..models import Device, Inspection
 from .common import find_inspection

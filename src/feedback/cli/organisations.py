@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from .. import audit, get_db
+from .. import audit
+from ..db import get_db
 from ..operations import InputProblems
 from ..operations import organisations as organisation_ops
 from .common import fail

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from .. import audit, get_db
+from .. import audit
+from ..db import get_db
 from ..operations import programme_import
 from ..operations.spreadsheet_files import FileProblem
 

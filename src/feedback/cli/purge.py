@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .. import get_db
+from ..db import get_db
 from ..retention import PURGE_STEPS, RetentionPolicy, purge
 
 

@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 
-from .. import get_db
+from ..db import get_db
 from ..invitations import invitable_questionnaires
 from ..operations.tracking import tracking_report
 from .common import find_inspection

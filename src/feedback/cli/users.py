@@ -8,7 +8,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .. import get_db, staff
+from .. import staff
+from ..db import get_db
 from ..models import STAFF_ROLES
 
 users_group = AppGroup("users", help="Staff accounts.")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 
-from .. import db_session, staff
+from .. import staff
+from ..db import db_session
 from ..forms import EmptyForm
 from ..identity import attempts, factors, security_keys, totp
 from ..models import StaffUser

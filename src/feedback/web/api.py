@@ -13,8 +13,9 @@ from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from .. import api_tokens, db_session, throttle
+from .. import api_tokens, throttle
 from ..clock import utcnow
+from ..db import db_session
 from ..extensions import csrf
 from ..results import FilterError, PeriodError
 from ..results.lookup import find_results, results_json

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import request
 
-from .. import audit, db_session
+from .. import audit
+from ..db import db_session
 from ..models import AuditEvent
 from .auth import current_staff
 

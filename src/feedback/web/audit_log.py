@@ -11,7 +11,7 @@ from flask import (
     url_for,
 )
 
-from .. import db_session, get_db
+from ..db import db_session, get_db
 from ..operations import audit_log as domain
 from ..roles import READ_AUDIT
 from ..spreadsheets import csv_rows

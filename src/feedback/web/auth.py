@@ -11,8 +11,8 @@ from flask import abort, current_app, g, redirect, request, session, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RoutingException
 
-from .. import db_session
 from ..clock import utcnow
+from ..db import db_session
 from ..models import StaffUser
 
 USER_KEY = "staff_user"

@@ -23,8 +23,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from .. import db_session, kiosk, questionnaires
+from .. import kiosk, questionnaires
 from ..clock import as_utc, utcnow
+from ..db import db_session
 from ..extensions import csrf
 from ..forms import EmptyForm
 from ..i18n import UK_TIME, current_language

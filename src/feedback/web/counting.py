@@ -16,7 +16,8 @@ import time
 
 from flask import Flask, current_app, g
 
-from .. import counting, get_db
+from .. import counting
+from ..db import get_db
 
 EXTENSION = "counting"
 

@@ -11,10 +11,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from .. import db_session, kiosk, presenting, questionnaires, results
+from .. import kiosk, presenting, questionnaires, results
 from ..charts import BESIDE, OTHER, POSITIVE, Bar, bar_chart
 from ..clock import utcnow
 from ..comments import CommentSearch, find_comments
+from ..db import db_session
 from ..forms import EmptyForm
 from ..models import Inspection, Programme, Region, Response
 from ..operations import inspections as inspection_ops

@@ -7,8 +7,9 @@ from typing import Iterator
 from flask import Blueprint, Response, abort, request, stream_with_context
 from werkzeug.datastructures import MultiDict
 
-from .. import db_session, exports, get_db, questionnaires
+from .. import exports, questionnaires
 from ..clock import utcnow
+from ..db import db_session, get_db
 from ..questionnaires import QuestionnaireDefinition
 from ..results import FilterError, Filters, PeriodError
 from ..results.lookup import find_results, parse_equality, read_filters

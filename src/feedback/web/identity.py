@@ -21,7 +21,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import db_session
+from ..db import db_session
 from ..identity import attempts, factors, oidc, recovery_codes, security_keys, totp
 from ..identity.secret_box import SecretBox
 from ..models import SignInAttempt, StaffUser

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import db_session
+from ..db import db_session
 from ..forms import EmptyForm
 from ..i18n import current_language
 from ..models import Inspection

@@ -45,8 +45,9 @@ from wtforms import BooleanField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
-from .. import db_session, kiosk, questionnaires, responses
+from .. import kiosk, questionnaires, responses
 from ..clock import utcnow
+from ..db import db_session
 from ..extensions import csrf
 from ..forms import EmptyForm
 from ..i18n import LANGUAGES, current_language, format_day

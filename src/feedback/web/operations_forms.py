@@ -21,7 +21,7 @@ from wtforms import (
 from wtforms.utils import unset_value
 from wtforms.validators import InputRequired
 
-from .. import db_session
+from ..db import db_session
 from ..operations import InputProblems
 
 DATE_PARTS = ("day", "month", "year")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from .. import db_session
+from ..db import db_session
 from ..forms import EmptyForm
 from ..i18n import current_language
 from ..models import Inspection, Organisation

@@ -6,8 +6,9 @@ from datetime import date
 
 from flask import Blueprint, current_app, jsonify, render_template
 
-from .. import db_session, health
+from .. import health
 from ..clock import utcnow
+from ..db import db_session
 
 bp = Blueprint("pages", __name__)
 

@@ -15,7 +15,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import db_session, paper_returns, questionnaires, responses
+from .. import paper_returns, questionnaires, responses
+from ..db import db_session
 from ..forms import EmptyForm
 from ..i18n import LANGUAGES, current_language
 from ..models import Inspection, Programme, Response

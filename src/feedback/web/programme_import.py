@@ -18,8 +18,8 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import db_session
 from ..clock import utcnow
+from ..db import db_session
 from ..forms import EmptyForm
 from ..models import ProgrammeUpload
 from ..operations import programme_import as domain

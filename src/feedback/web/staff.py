@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from itsdangerous import BadData, URLSafeTimedSerializer
 
-from .. import db_session, staff
+from .. import staff
+from ..db import db_session
 from ..extensions import csrf
 from ..forms import SignInForm
 from ..roles import SIGNED_IN

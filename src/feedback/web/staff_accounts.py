@@ -13,7 +13,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import db_session
+from ..db import db_session
 from ..forms import EmptyForm
 from ..models import StaffUser
 from ..notify import NotifyError, NotifySender

@@ -17,8 +17,9 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from .. import db_session, journey, questionnaires, responses
+from .. import journey, questionnaires, responses
 from ..clock import utcnow
+from ..db import db_session
 from ..forms import AboutYouForm, EmptyForm, question_form
 from ..i18n import choose_language, current_language, has_chosen_language
 from ..invitations import LinkState, find_invitation, link_state
