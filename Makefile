@@ -4,7 +4,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := feedback
-export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test check setup python-deps assets translations database demo test-setup postgres redis chromium \
         test-sqlite test-postgres extract-translations update-translations clean bench bench-tools
@@ -40,10 +39,12 @@ $(VENV)/.bench-installed: $(VENV)/.installed pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,bench]'
 	touch $@
 
+# --no-compile: a module is compiled when it is first imported, and only those that are (the
+# bytecode is kept in __pycache__, so once, not once a process).
 python-deps: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet --no-compile -c constraints.txt -e '.[test]'
 	touch $@
 
 assets: node_modules/.installed build/assets/frontend.min.css
@@ -75,7 +76,8 @@ redis:
 	@bash scripts/ensure-redis.sh
 
 chromium:
-	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	@command -v chromium >/dev/null || (apt-get update -qq -o DPkg::Lock::Timeout=600 && \
+	  apt-get install -y -qq -o DPkg::Lock::Timeout=600 chromium >/dev/null)
 
 test-sqlite: setup redis chromium check
 	FEEDBACK_TEST_BACKENDS=sqlite $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

@@ -159,7 +159,6 @@ class Gunicorn:
             RATELIMIT_STORAGE_URI=f"{REDIS_URL}/{REDIS_DB}",
             RATELIMIT_PUBLIC_POSTS=public_posts,
             PUBLIC_BASE_URL=self.base_url,
-            PYTHONDONTWRITEBYTECODE="1",
         )
         self.env = env
         self.process: subprocess.Popen | None = None
