@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := feedback
+# Bytecode is kept (in __pycache__, ignored by git): otherwise every process of the tests, each
+# gunicorn worker among them, compiles every module it imports again.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test check setup python-deps assets translations database demo test-setup postgres redis chromium \
         test-sqlite test-postgres extract-translations update-translations clean bench bench-tools
