@@ -439,7 +439,7 @@ def test_every_query_parameter_of_every_get_route_never_fails(app, client, runne
             response.close()
             assert response.status_code < 500, (path, value, response.status_code)
 
-    @settings(max_examples=sized(150, 250), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=sized(200, 250), deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.sampled_from(paths), st.lists(st.tuples(st.one_of(st.sampled_from(names), st.text(max_size=8)),
                                                       PARAMETER_VALUES), max_size=4))
     def fuzz(path, pairs):
