@@ -4,7 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := feedback
-export PYTHONDONTWRITEBYTECODE := 1
+# Bytecode is kept (in __pycache__, ignored by git): otherwise every process of the tests, each
+# gunicorn worker among them, compiles every module it imports again.
+unexport PYTHONDONTWRITEBYTECODE
 # Another install (a second checkout, a helper) may hold the package lock: wait for it rather than fail.
 APT := apt-get -o DPkg::Lock::Timeout=600
 
@@ -43,10 +45,12 @@ $(VENV)/.bench-installed: $(VENV)/.installed pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,bench]'
 	touch $@
 
+# --no-compile: a module is compiled when it is first imported, and only those that are (the
+# bytecode is kept in __pycache__, so once, not once a process).
 python-deps: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet --no-compile -c constraints.txt -e '.[test]'
 	touch $@
 
 assets: node_modules/.installed build/assets/frontend.min.css

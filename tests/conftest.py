@@ -37,6 +37,16 @@ settings.register_profile("repeatable", derandomize=True, database=None)
 settings.register_profile("explore")
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
+# The proofs (load, kill -9, fuzzing, Schemathesis) run every test and every assertion in make
+# test, at a size that finds the same faults in less time; make bench runs them at full size
+# (bench/proofs.py sets FEEDBACK_PROOF_SCALE=full).
+FULL_SIZE = os.environ.get("FEEDBACK_PROOF_SCALE", "") == "full"
+
+
+def sized(ordinary: int, full: int) -> int:
+    """How many requests, respondents or examples a proof uses: `full` in make bench."""
+    return full if FULL_SIZE else ordinary
+
 
 CHEAP_PASSWORD_HASH_METHOD = "scrypt:128:8:1"
 

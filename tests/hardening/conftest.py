@@ -11,7 +11,7 @@ from tests.conftest import BACKENDS, test_config
 from tests.test_web_journey import make_link
 
 from .flows import LINKED
-from .support import REDIS_DB, REDIS_URL, seed, throwaway_database
+from .support import REDIS_DB, REDIS_URL, catalogue_database, seed
 
 NUMBERS_KEY = pytest.StashKey[list]()
 
@@ -32,10 +32,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 
 @pytest.fixture(params=BACKENDS)
-def served(request, tmp_path):
-    """A throwaway database for a real server, migrated, with the demo catalogue and a shared link."""
-    template = request.getfixturevalue("sqlite_template") if request.param == "sqlite" else None
-    with throwaway_database(request.param, tmp_path, template) as url:
+def served(request, tmp_path, templates):
+    """A throwaway database for a real server, with the demo catalogue and a shared link."""
+    with catalogue_database(templates, request.param, tmp_path) as url:
         yield request.param, url, seed(url)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import ctypes
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -25,15 +24,13 @@ from pathlib import Path
 from typing import Iterator
 
 import requests
-from alembic import command as alembic_command
 from flask import Flask
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import sessionmaker
 
 from feedback import create_app
-from feedback.migrations import alembic_config
 from feedback.models import Answer, Inspection, Response
-from tests.conftest import POSTGRES_ADMIN_URL, test_config
+from tests.conftest import test_config
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -66,40 +63,25 @@ PANEL_TITLE = re.compile(r'<h1 class="govuk-panel__title">\s*([^<]*?)\s*</h1>')
 
 
 @contextmanager
-def throwaway_database(backend: str, workdir: Path, sqlite_template: Path | None = None) -> Iterator[str]:
-    """Yield the URL of a new database migrated to head; drop it afterwards."""
-    if backend == "sqlite":
-        path = workdir / "served.sqlite3"
-        if sqlite_template is not None:
-            shutil.copy(sqlite_template, path)
-        else:
-            alembic_command.upgrade(alembic_config(f"sqlite:///{path}"), "head")
-        yield f"sqlite:///{path}"
-        return
-    name = f"feedback_hardening_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+def catalogue_database(templates, backend: str, workdir: Path) -> Iterator[str]:
+    """Yield the URL of a new database holding the demo catalogue, copied from this worker's
+    template (tests/conftest.py); drop it afterwards."""
+    kept = templates[backend]
+    url = kept.copy("catalogue", workdir)
     try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-        alembic_command.upgrade(alembic_config(url), "head")
         yield url
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        kept.discard(url)
 
 
 def seed(url: str, inspection: str = INSPECTION, questionnaire: str = QUESTIONNAIRE) -> str:
-    """Load the demo catalogue and return the path of a shared invitation link."""
-    from feedback.demo.load import load_catalogue
+    """Return the path of a new shared invitation link, in a database holding the demo catalogue."""
     from feedback.invitations import create_invitation
 
     app = create_app(test_config(url))
     engine = create_engine(url)
     try:
         with app.app_context(), sessionmaker(engine)() as session:
-            load_catalogue(session)
             found = session.execute(select(Inspection).where(Inspection.code == inspection)).scalar_one()
             link = create_invitation(session, found, questionnaire, days=28)
             assert link.invitation.mode == "shared"
@@ -177,13 +159,13 @@ class Gunicorn:
             RATELIMIT_STORAGE_URI=f"{REDIS_URL}/{REDIS_DB}",
             RATELIMIT_PUBLIC_POSTS=public_posts,
             PUBLIC_BASE_URL=self.base_url,
-            PYTHONDONTWRITEBYTECODE="1",
         )
         self.env = env
         self.process: subprocess.Popen | None = None
         self._log = None
 
-    def start(self, timeout: float = 60) -> "Gunicorn":
+    def start(self, timeout: float = 180) -> "Gunicorn":
+        # A hang guard only: four workers loading the application take long on a busy machine.
         become_subreaper()
         self._log = open(self.log_path, "ab")
         self.process = subprocess.Popen(

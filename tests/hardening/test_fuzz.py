@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from feedback.models import Draft
 from feedback.questionnaires import FREE_TEXT, MULTIPLE
-from tests.conftest import one_backend
+from tests.conftest import one_backend, sized
 from tests.helpers.pages import Browser, parse
 
 from .flows import LINKED, Journey, no_server_error, stored_answers, valid_answer
@@ -30,7 +30,7 @@ from .flows import LINKED, Journey, no_server_error, stored_answers, valid_answe
 pytestmark = pytest.mark.slow
 
 FUZZ = settings(
-    max_examples=50,
+    max_examples=sized(25, 50),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
 )
@@ -375,7 +375,7 @@ def test_kiosk_json_of_any_shape_or_type_never_fails(app, demo_data, numbers):
     bind(client, new.path())
     seen: dict[int, int] = {}
 
-    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=sized(150, 300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(kiosk_bodies())
     def fuzz(body):
         response = client.post("/kiosk/api/responses", data=body, content_type="application/json",
@@ -439,7 +439,7 @@ def test_every_query_parameter_of_every_get_route_never_fails(app, client, runne
             response.close()
             assert response.status_code < 500, (path, value, response.status_code)
 
-    @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=sized(200, 250), deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.sampled_from(paths), st.lists(st.tuples(st.one_of(st.sampled_from(names), st.text(max_size=8)),
                                                       PARAMETER_VALUES), max_size=4))
     def fuzz(path, pairs):

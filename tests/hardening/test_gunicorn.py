@@ -35,7 +35,7 @@ def test_each_worker_listens_and_a_second_server_on_the_address_is_refused(serve
         second = Gunicorn(url, tmp_path / "second.log")
         second.port, second.env["GUNICORN_BIND"] = first.port, f"127.0.0.1:{first.port}"
         with pytest.raises(RuntimeError, match="exited with 1"):
-            second.start(timeout=30)
+            second.start(timeout=120)
         assert f"cannot listen at 127.0.0.1:{first.port}: Address already in use" in second.log()
         assert listening_pids(first.port) == sorted(first.workers())
         assert requests.get(first.base_url + "/healthz", timeout=5).status_code == 200

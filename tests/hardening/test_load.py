@@ -1,8 +1,8 @@
 """A load run on loopback against gunicorn with 4 workers, on SQLite and on PostgreSQL.
 
 Fifty respondents at once complete the whole web-link journey (start page, every question,
-About you, check answers, send) through a shared link until 300 responses are sent or the
-time limit passes. Every response acknowledged with the confirmation page is stored, once;
+About you, check answers, send) through a shared link until 100 responses are sent (300 at
+full size, in make bench) or the time limit passes. Every response acknowledged with the confirmation page is stored, once;
 nothing answers 5xx; the server never says "database is locked". Then fifty identical final
 submissions (one session cookie, one CSRF token) arrive at once and store one response.
 """
@@ -17,11 +17,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.conftest import BACKENDS
+from tests.conftest import BACKENDS, sized
 
 from .support import (
     Gunicorn,
     Respondent,
+    catalogue_database,
     csrf_token,
     drive,
     read_cookie,
@@ -29,13 +30,12 @@ from .support import (
     server_problems,
     session_reader,
     stored,
-    throwaway_database,
 )
 
 # Real gunicorn servers with 4 workers each: one such test at a time (pytest-xdist), not side by side.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("gunicorn")]
 
-RESPONSES = 300
+RESPONSES = sized(100, 300)
 CLIENTS = 50
 # Seconds: only so that a run that cannot finish fails rather than hangs. Not a speed test (make
 # bench measures speed): generous enough for a machine busy with other work.
@@ -44,12 +44,11 @@ IDENTICAL = 50
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def server(request, tmp_path_factory, redis_client):
+def server(request, tmp_path_factory, templates, redis_client):
     workdir = tmp_path_factory.mktemp(f"load-{request.param}")
-    template = request.getfixturevalue("sqlite_template") if request.param == "sqlite" else None
     for key in redis_client.scan_iter("LIMITS*"):
         redis_client.delete(key)
-    with throwaway_database(request.param, workdir, template) as url:
+    with catalogue_database(templates, request.param, workdir) as url:
         link = seed(url)
         with Gunicorn(url, workdir / "gunicorn.log") as running:
             running.backend, running.database_url, running.link = request.param, url, link
