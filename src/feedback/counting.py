@@ -3,11 +3,12 @@ counted again as they end up when they are changed or deleted.
 
 store_response writes a response and its answers (counted = false) and nothing more, so a
 submission costs the same few statements however many counts it touches. The counting comes
-a moment later: after a response has gone back to whoever sent it (web.counting), or from
+a moment later: after a response has gone back to whoever sent it (web.counting, so that the
+raw rows results must add stay few), in `feedback worker`'s counting job, or from
 `feedback counts catch-up`, up to BATCH waiting responses are counted together in one
 transaction: their counts added up in memory and written once a key, the responses marked
-counted. A hundred kiosk responses from one office cost a few hundred row updates, not 2,700,
-and no submission waits for a lock on a national count.
+counted. A batch writes each count once however many of its responses share it, and no
+submission waits for a lock on a national count.
 
 Results never wait for it: results/query.py adds the responses still waiting from the raw
 tables (through ix_responses_waiting_count), and reads them with answer_counts as one state
@@ -105,7 +106,7 @@ def _count_waiting_postgresql(session: Session, limit: int, wait: bool) -> int:
     # Counts are made from the responses, which are already durable: the batch's commit need
     # not wait for its WAL to reach the disk. Were the server to stop before it did, the batch
     # would be lost whole, counts and marks together, and its responses counted again later.
-    # Waiting cost the submissions committing behind it: their p99 fell by a quarter without it.
+    # Waiting would hold up the submissions committing behind it (bench/results.md).
     connection.execute(text("SET LOCAL synchronous_commit = off"))
     if wait:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": COUNTING_LOCK})

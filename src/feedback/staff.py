@@ -18,7 +18,7 @@ from .models import STAFF_ROLES, StaffUser
 PASSWORD_METHOD = "scrypt:32768:8:1"
 MIN_PASSWORD_LENGTH = 12
 # generate_password_hash("not a real password", method=PASSWORD_METHOD), made once and kept
-# here rather than made again by every process as it starts (0.1 s of scrypt each time).
+# here rather than made again, at scrypt's cost, by every process as it starts.
 STAND_IN_HASH = ("scrypt:32768:8:1$GXLiISxoLf1OZxxD$99e5f01e7c759e3ab9cbb12069cd45199f7fee4c18ae3480e090bc7148"
                  "cf4feebe6e77dbf3a6b09d86c159e6c5590cf54df7aeeb330a08aa5a5d7812770bbb19")
 
