@@ -1,14 +1,13 @@
 """answer_counts, kept here alone: responses counted in batches shortly after they arrive, and
 counted again as they end up when they are changed or deleted.
 
-store_response writes a response and its answers (counted = false) and nothing more, so a
-submission costs the same few statements however many counts it touches. The counting comes
-a moment later: after a response has gone back to whoever sent it (web.counting, so that the
-raw rows results must add stay few), in `feedback worker`'s counting job, or from
-`feedback counts catch-up`, up to BATCH waiting responses are counted together in one
-transaction: their counts added up in memory and written once a key, the responses marked
-counted. A batch writes each count once however many of its responses share it, and no
-submission waits for a lock on a national count.
+store_response writes a response, its answers (counted = false) and a note in response_events,
+and nothing more, so a submission costs the same few statements however many counts it
+touches. The counting comes a moment later: after a response has gone back to whoever sent it
+(web.counting, so that the raw rows results must add stay few), in `feedback worker`'s
+counting job, or from `feedback counts catch-up`, up to BATCH waiting responses are counted
+together in one transaction: their counts added up in memory and written once a key, the
+responses marked counted. No submission waits for a lock on a national count.
 
 Results never wait for it: results/query.py adds the responses still waiting from the raw
 tables (through ix_responses_waiting_count), and reads them with answer_counts as one state
