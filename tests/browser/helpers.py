@@ -12,6 +12,7 @@ from sqlalchemy import select
 from feedback.invitations import create_invitation
 from feedback.models import Inspection, Response
 from tests.conftest import BACKENDS
+from tests.helpers.browser import SCREENSHOTS_WANTED
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -103,6 +104,9 @@ def assert_frontend_initialised(page) -> None:
 
 
 def screenshot(page, language: str, name: str) -> None:
+    """Save the page as test-artifacts/screenshots/<language>-<name>.png, under `make screenshots`."""
+    if not SCREENSHOTS_WANTED:
+        return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{language}-{name}.png"), full_page=True)
 
@@ -176,6 +180,13 @@ def continue_with_keyboard(page, button: str = "main form .govuk-button") -> Non
 
 
 # --- axe-core -----------------------------------------------------------------------------
+
+
+def with_axe(context):
+    """Have axe-core loaded into every page the context opens, as the page starts: cheaper than
+    sending it to each page as it is checked. The context must bypass CSP, like axe_violations."""
+    context.add_init_script(path=str(AXE_SCRIPT))
+    return context
 
 
 def axe_violations(page) -> list[dict]:

@@ -12,6 +12,7 @@ from feedback.models import Response
 # axe-core is run exactly as tests/browser runs it (same tags, same one allowed node).
 from tests.browser.helpers import axe_violations, describe_violations  # noqa: F401
 from tests.conftest import BACKENDS
+from tests.helpers.browser import SCREENSHOTS_WANTED
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots" / "kiosk"
@@ -233,6 +234,9 @@ class Keyboard:
 
 
 def screenshot(page, name: str) -> None:
+    """Save the page as test-artifacts/screenshots/kiosk/<name>.png, under `make screenshots`."""
+    if not SCREENSHOTS_WANTED:
+        return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 

@@ -1,7 +1,8 @@
 """axe-core finds nothing on any kiosk, kiosk-staff or paper screen, in English or in Welsh.
 
 axe is injected into a context that bypasses the Content Security Policy; the journeys keep
-the policy. Screenshots of every screen go to test-artifacts/screenshots/kiosk/. SQLite only.
+the policy. `make screenshots` also saves every screen in test-artifacts/screenshots/kiosk/.
+SQLite only.
 """
 
 from __future__ import annotations
