@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import ConsoleLog
+from .helpers import ConsoleLog, with_axe
 
 CONTEXT_OPTIONS = {"viewport": {"width": 1024, "height": 768}, "locale": "en-GB"}
 
@@ -35,7 +35,7 @@ def console(page) -> ConsoleLog:
 @pytest.fixture
 def axe_page(chromium, live_server):
     """A page whose context lets axe-core be injected despite the Content Security Policy."""
-    context = chromium.new_context(bypass_csp=True, **CONTEXT_OPTIONS)
+    context = with_axe(chromium.new_context(bypass_csp=True, **CONTEXT_OPTIONS))
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page

@@ -3,7 +3,7 @@
 axe-core is injected into a context that bypasses the Content Security Policy; the journeys in
 test_keyboard_journeys.py keep the policy and check that nothing breaks it. The database does
 not change what a page looks like, so this runs on the first backend only. Each page is also
-saved as a screenshot in test-artifacts/screenshots/, to look at.
+saved as a screenshot in test-artifacts/screenshots/ by `make screenshots`, to look at.
 """
 
 from __future__ import annotations
@@ -80,3 +80,14 @@ def test_every_page_of_the_journey_passes_axe(axe_page, live_server, demo_data, 
 
     failing = {name: v for name, v in found.items() if v}
     assert not failing, "axe-core found violations:\n" + describe_violations(failing)
+
+
+def test_axe_is_in_every_page_of_the_context_and_reports_what_it_finds(axe_page, live_server):
+    """The audits above can fail: axe is loaded as each page starts, and a fault is reported."""
+    axe_page.goto(live_server("/"))
+    assert axe_page.evaluate("() => typeof window.axe") == "object"
+    axe_page.evaluate(
+        """() => { const image = document.createElement("img"); image.src = "/no-such.png";
+                   document.querySelector("main").append(image) }"""
+    )
+    assert "image-alt" in [violation["id"] for violation in axe_violations(axe_page)]

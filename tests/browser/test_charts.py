@@ -6,7 +6,7 @@ import pytest
 
 from tests.test_staff import PASSWORD
 
-from .helpers import ONE_BACKEND
+from .helpers import ONE_BACKEND, with_axe
 
 pytestmark = [pytest.mark.browser, ONE_BACKEND]
 
@@ -74,7 +74,7 @@ def axe_staff(chromium, live_server, runner, demo_returns):
     result = runner.invoke(args=["users", "add", "analyst@justice.gov.uk", "--role", "analyst", "--password-stdin"],
                            input=PASSWORD + "\n")
     assert result.exit_code == 0, result.output
-    context = chromium.new_context(bypass_csp=True, **PHONE)
+    context = with_axe(chromium.new_context(bypass_csp=True, **PHONE))
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.goto(live_server("/staff/sign-in?next=/staff/"))
