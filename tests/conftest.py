@@ -91,7 +91,9 @@ class Templates:
         return self._admin
 
     def _pg_create(self, name: str, template: str | None = None) -> str:
-        clause = f' TEMPLATE "{template}"' if template else ""
+        # FILE_COPY copies the template's files; the default (WAL_LOG) writes every page to the
+        # log as well, which takes three times as long for a database this small.
+        clause = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""
         with self.admin().connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"{clause}'))
         return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
