@@ -55,6 +55,7 @@ WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 # How far a test's database is prepared before the test starts, from nothing to everything.
 LEVELS = ("migrated", "catalogue", "returns")
 COPIED_AT: dict[str, str] = {}  # the URL of each test's database -> the level it was copied at
+DROP_BATCH = 20  # finished tests' PostgreSQL databases are dropped this many at a time
 
 
 def level_wanted(fixturenames) -> str:
@@ -76,6 +77,7 @@ class Templates:
         self.run = f"{WORKER}_{uuid.uuid4().hex[:8]}"
         self.made: dict[str, str] = {}  # level -> SQLite path or PostgreSQL database name
         self.returns_loaded: dict[str, int] = {}
+        self.to_drop: list[str] = []  # PostgreSQL databases of finished tests, not yet dropped
         self._admin = None
 
     # PostgreSQL ---------------------------------------------------------------------------
@@ -91,8 +93,8 @@ class Templates:
         return self._admin
 
     def _pg_create(self, name: str, template: str | None = None) -> str:
-        # FILE_COPY copies the template's files; the default (WAL_LOG) writes every page to the
-        # log as well, which takes three times as long for a database this small.
+        # FILE_COPY copies the template's files; the default (WAL_LOG) also writes every page to
+        # the log, which is slower for databases this small (bench/results.md, "Test databases").
         clause = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""
         with self.admin().connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"{clause}'))
@@ -168,10 +170,19 @@ class Templates:
     def discard(self, url: str) -> None:
         COPIED_AT.pop(url, None)
         if self.backend == "postgresql":
-            self._pg_drop(url.rsplit("/", 1)[1])
+            # Dropped in batches: the first CREATE DATABASE after a DROP DATABASE is many times
+            # slower than the next ones (bench/results.md, "Test databases").
+            self.to_drop.append(url.rsplit("/", 1)[1])
+            if len(self.to_drop) >= DROP_BATCH:
+                self._drop_waiting()
+
+    def _drop_waiting(self) -> None:
+        while self.to_drop:
+            self._pg_drop(self.to_drop.pop())
 
     def close(self) -> None:
         if self.backend == "postgresql" and self._admin is not None:
+            self._drop_waiting()
             for name in reversed(list(self.made.values())):
                 self._pg_drop(name)
             self._admin.dispose()
