@@ -32,6 +32,7 @@ from feedback.results import Filters, parse_period
 from feedback.results.compute import Counts
 from feedback.results.query import _count_raw, count, counted_ahead, load_scope, whole_months
 from feedback.retention import RetentionPolicy, purge
+from tests.conftest import CHEAP_PASSWORD_HASH_METHOD
 from tests.kiosk.test_enrolment import bind
 from tests.test_web_journey import answer_pie, make_link
 
@@ -104,7 +105,8 @@ def enrol_kiosk(app, client, db) -> None:
     """Enrol an adult-service-user kiosk at the London OMI2 inspection and bind it to `client`."""
     inspection = db.execute(select(Inspection).where(Inspection.code == "omi2-2011-london")).scalar_one()
     with app.app_context():
-        new = kiosk.enrol(db, "adult-service-user", "London probation office", inspection=inspection)
+        new = kiosk.enrol(db, "adult-service-user", "London probation office", inspection=inspection,
+                          method=CHEAP_PASSWORD_HASH_METHOD)
     db.commit()
     bind(client, new.path())
 

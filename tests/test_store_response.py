@@ -12,6 +12,7 @@ from feedback.counting import count_waiting
 from feedback.models import Answer, AnswerCount, QuestionnaireVersion, Response
 from feedback.questionnaire_store import current_version_id
 from feedback.responses import DeviceRevoked, store_response
+from tests.conftest import CHEAP_PASSWORD_HASH_METHOD
 
 ANSWERS = {"less_likely": "yes", "life_better": "no", "easy_to_understand": "yes",
            "comments": "Diolch – the worker listened.", "about_gender": "female"}
@@ -72,7 +73,7 @@ def test_a_version_stored_in_a_rolled_back_transaction_is_not_remembered(app, de
 
 def test_a_response_from_a_revoked_device_is_not_stored(app, demo_data):
     definition = questionnaires.get("young-people")
-    device = kiosk.enrol(demo_data, "young-people", "Cardiff office").device
+    device = kiosk.enrol(demo_data, "young-people", "Cardiff office", method=CHEAP_PASSWORD_HASH_METHOD).device
     with app.app_context():
         sent = store_response(demo_data, definition, ANSWERS, submission_key="from-tablet", channel="kiosk",
                               language="cy", device_id=device.id)

@@ -68,7 +68,8 @@ def test_every_welsh_kiosk_screen_is_welsh(client, app, db, demo_data):
         inspection = db.execute(select(Inspection).where(Inspection.code == inspection_for(definition))).scalar_one()
         with app.app_context():
             new = kiosk.enrol(db, definition.code, "Caerdydd", inspection=inspection
-                              if definition.code != "adult-service-user" else None)
+                              if definition.code != "adult-service-user" else None,
+                              method=app.config["PASSWORD_HASH_METHOD"])
         db.commit()
         client._cookies.clear()
         shell = bind(client, new.path())

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from feedback import kiosk
 from feedback.models import Inspection, Response
+from tests.conftest import CHEAP_PASSWORD_HASH_METHOD
 from tests.faults.conftest import POSTGRES_ONLY, through
 from tests.kiosk.test_enrolment import bind
 from tests.kiosk.test_sync import HEADERS, queued
@@ -42,7 +43,8 @@ def test_kiosk_answers_sent_while_the_database_is_cut_are_stored_once_each(app, 
     db = demo_data
     inspection = db.execute(select(Inspection).where(Inspection.code == "cci-2011-birmingham")).scalar_one()
     with app.app_context():
-        tablet = kiosk.enrol(db, "young-people", "Birmingham YOT", inspection=inspection)
+        tablet = kiosk.enrol(db, "young-people", "Birmingham YOT", inspection=inspection,
+                             method=CHEAP_PASSWORD_HASH_METHOD)
     db.commit()
     bind(client, tablet.path())
     cookie = client.get_cookie("kiosk_device", path="/kiosk").value

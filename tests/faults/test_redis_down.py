@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from feedback import kiosk
 from feedback.models import Inspection, Response
+from tests.conftest import CHEAP_PASSWORD_HASH_METHOD
 from tests.faults.conftest import ONE_BACKEND
 from tests.kiosk.test_enrolment import bind
 from tests.kiosk.test_sync import HEADERS, queued
@@ -24,7 +25,8 @@ def test_kiosk_answers_are_taken_while_redis_is_down_and_limited_again_once_it_i
     db = demo_data
     inspection = db.execute(select(Inspection).where(Inspection.code == "cci-2011-birmingham")).scalar_one()
     with app.app_context():
-        tablet = kiosk.enrol(db, "young-people", "Birmingham YOT", inspection=inspection)
+        tablet = kiosk.enrol(db, "young-people", "Birmingham YOT", inspection=inspection,
+                             method=CHEAP_PASSWORD_HASH_METHOD)
     db.commit()
     bind(client, tablet.path())
 

@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from feedback.models import Draft
 from feedback.questionnaires import FREE_TEXT, MULTIPLE
-from tests.conftest import one_backend, sized
+from tests.conftest import CHEAP_PASSWORD_HASH_METHOD, one_backend, sized
 from tests.helpers.pages import Browser, parse
 
 from .flows import LINKED, Journey, no_server_error, stored_answers, valid_answer
@@ -369,7 +369,7 @@ def test_kiosk_json_of_any_shape_or_type_never_fails(app, demo_data, numbers):
     from tests.kiosk.test_enrolment import bind
 
     with app.app_context():
-        new = kiosk.enrol(demo_data, "young-people", "Fuzz YOT")
+        new = kiosk.enrol(demo_data, "young-people", "Fuzz YOT", method=CHEAP_PASSWORD_HASH_METHOD)
     demo_data.commit()
     client = app.test_client()
     bind(client, new.path())

@@ -25,6 +25,7 @@ def enrol(app, db):
         found = None
         if inspection is not None:
             found = db.execute(select(Inspection).where(Inspection.code == inspection)).scalar_one()
+        kwargs.setdefault("method", app.config["PASSWORD_HASH_METHOD"])  # the cheap hash of tests
         with app.app_context():
             new = kiosk.enrol(db, questionnaire, site, inspection=found, **kwargs)
         db.commit()
