@@ -44,18 +44,18 @@ bench: setup postgres redis bench-tools
 bench-tools: $(VENV)/.bench-installed
 	@command -v wrk >/dev/null || ($(APT) update -qq && $(APT) install -y -qq wrk >/dev/null)
 $(VENV)/.bench-installed: $(VENV)/.installed pyproject.toml constraints.txt
-	$(UV_PIP) install --quiet -c constraints.txt -e '.[test,bench]'
+	$(UV_INSTALL) --quiet -c constraints.txt -e '.[test,bench]'
 	touch $@
 
 # The packages are installed by uv (itself pinned in constraints.txt), which fetches and unpacks
 # them in parallel: a third of pip's time. Like pip --no-compile, it leaves compiling each module
 # to its first import (the bytecode is kept in __pycache__, so once, not once a process).
-UV_PIP := $(BIN)/uv pip --python $(BIN)/python
+UV_INSTALL := $(BIN)/uv pip install --python $(BIN)/python
 python-deps: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -c constraints.txt uv
-	$(UV_PIP) install --quiet -c constraints.txt -e '.[test]'
+	$(UV_INSTALL) --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
 assets: node_modules/.installed build/assets/frontend.min.css
