@@ -127,7 +127,7 @@ def record(name: str, title: str, rows: list[dict[str, Any]], notes: list[str] |
 
 
 ORDER = ("submissions", "pages", "results_scale", "slack_ack", "export", "demo_load", "inspections_list",
-         "collection", "proofs")
+         "collection", "test_databases", "proofs")
 
 
 def _cell(value: Any) -> str:

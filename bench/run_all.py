@@ -16,7 +16,7 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 ORDER = ("submissions", "pages", "results_scale", "slack_ack", "export", "demo_load", "inspections_list",
-         "collection", "proofs")
+         "collection", "test_databases", "proofs")
 
 
 def main(argv=None) -> int:
