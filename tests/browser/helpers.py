@@ -15,7 +15,6 @@ from tests.conftest import BACKENDS
 from tests.helpers.browser import SCREENSHOTS_WANTED
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-AXE_SCRIPT = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices.
@@ -182,17 +181,8 @@ def continue_with_keyboard(page, button: str = "main form .govuk-button") -> Non
 # --- axe-core -----------------------------------------------------------------------------
 
 
-def with_axe(context):
-    """Have axe-core loaded into every page the context opens, as the page starts: cheaper than
-    sending it to each page as it is checked. The context must bypass CSP, like axe_violations."""
-    context.add_init_script(path=str(AXE_SCRIPT))
-    return context
-
-
 def axe_violations(page) -> list[dict]:
-    """Run axe-core on the page (its context must bypass CSP) and return the violations."""
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.add_script_tag(path=str(AXE_SCRIPT))
+    """Run axe-core on the page (its context made by with_axe) and return the violations."""
     violations = page.evaluate(
         """tags => axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
             .then(r => r.violations.map(v => ({

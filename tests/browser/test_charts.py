@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.helpers.browser import with_axe
 from tests.test_staff import PASSWORD
 
-from .helpers import ONE_BACKEND, with_axe
+from .helpers import ONE_BACKEND
 
 pytestmark = [pytest.mark.browser, ONE_BACKEND]
 

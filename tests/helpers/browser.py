@@ -17,6 +17,8 @@ import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 CHROMIUM = Path("/usr/bin/chromium-headless-shell")
+AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+CONTEXT_OPTIONS = {"viewport": {"width": 1024, "height": 768}, "locale": "en-GB"}
 
 # Screenshots of the pages the accessibility tests visit, to look at: only when asked for
 # (`make screenshots`), as no test reads them.
@@ -88,3 +90,32 @@ def chromium(playwright_driver):
     )
     yield browser
     browser.close()
+
+
+def with_axe(context):
+    """Have axe-core loaded into every page the context opens, as the page starts: cheaper than
+    sending it to each page as it is checked. The context must bypass CSP (axe_violations)."""
+    context.add_init_script(path=str(AXE_SCRIPT))
+    return context
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    """A page in a fresh context that keeps the service's Content Security Policy.
+
+    It asks for the live server so that the browser lets go of its connections before the
+    server stops.
+    """
+    context = chromium.new_context(**CONTEXT_OPTIONS)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def axe_page(chromium, live_server):
+    """A page whose context lets axe-core run despite the Content Security Policy."""
+    context = with_axe(chromium.new_context(bypass_csp=True, **CONTEXT_OPTIONS))
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()

@@ -26,11 +26,3 @@ def add_staff(runner):
 
     return add
 
-
-@pytest.fixture
-def page(chromium, live_server):
-    """A page in a fresh context that keeps the service's Content Security Policy."""
-    context = chromium.new_context(viewport={"width": 1024, "height": 768}, locale="en-GB")
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()

@@ -12,20 +12,11 @@ from tests.browser.helpers import (
     axe_violations,
     describe_violations,
     html_lang,
-    with_axe,
 )
 
 from .conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, ONE_BACKEND]
-
-
-@pytest.fixture
-def axe_page(chromium, live_server):
-    context = with_axe(chromium.new_context(bypass_csp=True, viewport={"width": 1024, "height": 768}, locale="en-GB"))
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
 
 
 @pytest.mark.parametrize("language", ["en", "cy"])

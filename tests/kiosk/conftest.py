@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from feedback import kiosk
 from feedback.models import Inspection
-from tests.browser.helpers import with_axe
+from tests.helpers.browser import with_axe
 
 STAFF_PASSWORD = "correct horse battery staple"
 
