@@ -84,12 +84,13 @@ def test_a_partly_answer_is_queued_with_the_response_and_sent_once(app, demo_dat
     assert item.sent_at is not None and item.attempts == 1 and item.last_error is None
 
 
-def test_the_alert_is_in_the_responses_transaction(app, demo_data):
-    def fail(stored):
-        raise RuntimeError("the database went away before commit")
+def fail_before_commit(stored):
+    raise RuntimeError("the database went away before commit")
 
+
+def test_the_alert_is_in_the_responses_transaction(app, demo_data):
     with pytest.raises(RuntimeError):
-        store(app, demo_data, "post-inspection-evaluation", PIE, "pie-rolled-back", on_stored=fail)
+        store(app, demo_data, "post-inspection-evaluation", PIE, "pie-rolled-back", on_stored=fail_before_commit)
     demo_data.rollback()
     assert outbox(demo_data) == []
     assert demo_data.execute(select(func.count()).select_from(Response)).scalar_one() == 0
@@ -113,11 +114,8 @@ def test_storing_notes_the_response_and_the_queue_step_alerts_once_however_often
 
 
 def test_a_store_rolled_back_leaves_nothing_to_queue(app, demo_data):
-    def fail(stored):
-        raise RuntimeError("the database went away before commit")
-
     with pytest.raises(RuntimeError):
-        store(app, demo_data, "post-inspection-evaluation", PIE, "pie-rolled-back", on_stored=fail)
+        store(app, demo_data, "post-inspection-evaluation", PIE, "pie-rolled-back", on_stored=fail_before_commit)
     demo_data.rollback()
     assert events(demo_data) == 0
     assert queue_new_alerts(demo_data) == 0
